@@ -1,0 +1,3 @@
+from userdesk.cli import app
+
+app()

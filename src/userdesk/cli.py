@@ -1,0 +1,122 @@
+"""The ``userdesk`` command: the composition root, the only place that starts both parts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+app = typer.Typer(help="Userdesk: user administration for Auth0-compatible tenants.")
+tenant_app = typer.Typer(help="The embedded tenant: a local Auth0 for development and CI.")
+app.add_typer(tenant_app, name="tenant")
+console = Console()
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Data directory (default: $USERDESK_DATA_DIR or ./.userdesk)"),
+]
+
+
+def _tenant_settings(data_dir: Path | None, public_url: str | None = None):  # type: ignore[no-untyped-def]
+    from userdesk.tenant.settings import TenantSettings
+
+    overrides: dict[str, object] = {}
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    if public_url is not None:
+        overrides["public_url"] = public_url
+    return TenantSettings(**overrides)  # type: ignore[arg-type]
+
+
+def _announce_admin(generated: str | None, email: str) -> None:
+    if generated:
+        console.print(
+            f"[bold]Embedded tenant created.[/bold] Admin sign-in: [cyan]{email}[/cyan] / "
+            f"[cyan]{generated}[/cyan] (shown once; also in tenant.json, mode 0600)"
+        )
+
+
+@tenant_app.command("serve")
+def tenant_serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8001,
+    data_dir: DataDir = None,
+    tls: Annotated[bool, typer.Option("--tls", help="Serve HTTPS with a local CA")] = False,
+) -> None:
+    """Run the embedded tenant alone, for any app that speaks Auth0."""
+    from userdesk.runner import Served, run
+    from userdesk.tenant.app import create_app
+    from userdesk.tenant.bootstrap import bootstrap
+    from userdesk.tenant.tls import ensure_certificates
+
+    scheme = "https" if tls else "http"
+    shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::1") else host  # noqa: S104
+    settings = _tenant_settings(data_dir, f"{scheme}://{shown_host}:{port}")
+    boot = bootstrap(settings)
+    _announce_admin(boot.generated_admin_password, settings.admin_email)
+    files = ensure_certificates(settings.data_dir) if tls else None
+    if files:
+        console.print(
+            f"TLS: trust [cyan]{files.ca_cert}[/cyan] (NODE_EXTRA_CA_CERTS, SSL_CERT_FILE)"
+        )
+    console.print(
+        f"Tenant at [cyan]{settings.origin}[/cyan]; configuration in "
+        f"{settings.data_dir / 'tenant.json'}"
+    )
+    served = Served(
+        create_app(settings, boot),
+        host,
+        port,
+        files.cert if files else None,
+        files.key if files else None,
+    )
+    run([served])
+
+
+@tenant_app.command("seed")
+def tenant_seed(
+    users: Annotated[int, typer.Option("--users", min=1, help="How many demo users to add")],
+    data_dir: DataDir = None,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same users")] = 0,
+) -> None:
+    """Add deterministic, realistic demo users to the embedded tenant."""
+    from userdesk.tenant.bootstrap import bootstrap
+    from userdesk.tenant.seed import seed_users
+    from userdesk.tenant.store.db import transaction
+
+    settings = _tenant_settings(data_dir)
+    boot = bootstrap(settings)
+    _announce_admin(boot.generated_admin_password, settings.admin_email)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    ) as progress:
+        task = progress.add_task("Seeding users", total=users)
+        with transaction(boot.sessions) as session:
+            added = seed_users(
+                session, users, seed=seed, progress=lambda n: progress.advance(task, n)
+            )
+    console.print(f"Added {added} users.")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Interface for the desk")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port for the desk")] = 8000,
+    tenant_port: Annotated[int, typer.Option(help="Port for the embedded tenant")] = 8001,
+    data_dir: DataDir = None,
+) -> None:
+    """Run the desk and, without AUTH0_DOMAIN, the embedded tenant beside it."""
+    # Until the desk lands, this starts the embedded tenant alone.
+    del host, port
+    tenant_serve(host="127.0.0.1", port=tenant_port, data_dir=data_dir, tls=False)
+
+
+if __name__ == "__main__":
+    app()

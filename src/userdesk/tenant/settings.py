@@ -1,0 +1,45 @@
+"""Settings of the embedded tenant, read once from the environment and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class TenantSettings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="USERDESK_TENANT_", extra="ignore", populate_by_name=True
+    )
+
+    data_dir: Path = Field(default=Path(".userdesk"), validation_alias="USERDESK_DATA_DIR")
+    # The origin browsers and SDKs use to reach the tenant; the issuer is this plus "/".
+    public_url: str = "http://localhost:8001"
+    # Where the desk's SPA lives: its callback, logout URL and web origin are seeded from it.
+    desk_url: str = "http://localhost:8000"
+    desk_api_identifier: str = "https://userdesk/api"
+    admin_email: str = "admin@userdesk.local"
+    admin_password: SecretStr | None = Field(
+        default=None, validation_alias="USERDESK_ADMIN_PASSWORD"
+    )
+    demo_users: int = 50
+    # Management API requests allowed per client per minute; None turns the limit off.
+    rate_limit_per_minute: int | None = None
+    # Token endpoint and login form attempts per IP per minute; None turns the limit off.
+    auth_rate_limit_per_minute: int | None = 300
+    access_token_lifetime: int = 86400
+    management_token_lifetime: int = 86400
+    database_url: str | None = None
+
+    @property
+    def origin(self) -> str:
+        return self.public_url.rstrip("/")
+
+    @property
+    def issuer(self) -> str:
+        return f"{self.origin}/"
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'tenant.sqlite3'}"

@@ -1,0 +1,106 @@
+"""Real servers for tests: uvicorn on an ephemeral loopback port, in a background thread."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+
+
+def bind_loopback(port: int = 0) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+class ServerThread:
+    """Serve an app on an already-bound socket until ``stop()``."""
+
+    def __init__(self, app: FastAPI, sock: socket.socket) -> None:
+        self.sock = sock
+        self.port: int = sock.getsockname()[1]
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, log_level="warning", lifespan="on", server_header=False)
+        )
+        # Signals belong to pytest, not to the server thread.
+        self.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        asyncio.run(self.server.serve(sockets=[self.sock]))
+
+    def start(self) -> ServerThread:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("test server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=15)
+
+
+@dataclass
+class RunningTenant:
+    """A real embedded tenant over HTTP, with its ``tenant.json`` as ``config``."""
+
+    url: str
+    data_dir: Path
+    config: dict[str, Any]
+    app: FastAPI
+    thread: ServerThread
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def issuer(self) -> str:
+        return self.config["issuer"]
+
+    def stop(self) -> None:
+        self.thread.stop()
+
+
+def start_tenant(
+    data_dir: Path,
+    *,
+    host_name: str = "127.0.0.1",
+    port: int = 0,
+    demo_users: int = 50,
+    configure: Callable[[dict[str, Any]], None] | None = None,
+    admin_password: str = "Admin-password-for-tests-1",
+) -> RunningTenant:
+    """Bootstrap a tenant in ``data_dir`` and serve it on ``port`` (0: any free port)."""
+    from userdesk.tenant.app import create_app
+    from userdesk.tenant.settings import TenantSettings
+
+    sock = bind_loopback(port)
+    bound = sock.getsockname()[1]
+    url = f"http://{host_name}:{bound}"
+    options: dict[str, Any] = {
+        "data_dir": data_dir,
+        "public_url": url,
+        "demo_users": demo_users,
+        "admin_password": admin_password,
+    }
+    if configure:
+        configure(options)
+    settings = TenantSettings(**options)
+    app = create_app(settings)
+    thread = ServerThread(app, sock).start()
+    import json
+
+    config = json.loads((data_dir / "tenant.json").read_text())
+    return RunningTenant(url=url, data_dir=data_dir, config=config, app=app, thread=thread)
