@@ -5,11 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from userdesk import __version__
+from userdesk.tenant import management, oidc
 from userdesk.tenant.bootstrap import BootResult, bootstrap
 from userdesk.tenant.context import TenantContext
 from userdesk.tenant.keys import KeyRing
-from userdesk.tenant.management.router import router as management_router
-from userdesk.tenant.oidc.router import router as oidc_router
 from userdesk.tenant.settings import TenantSettings
 
 
@@ -23,6 +22,7 @@ def create_app(settings: TenantSettings, boot: BootResult | None = None) -> Fast
         description="A local identity server that speaks Auth0's protocols.",
     )
     app.state.tenant = TenantContext(settings, boot.engine, boot.sessions, keys)
-    app.include_router(oidc_router)
-    app.include_router(management_router)
+    # Each part installs its own routes, middleware and exception handlers.
+    oidc.install(app)
+    management.install(app)
     return app
