@@ -1,5 +1,51 @@
-"""Authentication API routes (OIDC): discovery, JWKS, /authorize, /oauth/token, logout..."""
+"""Authentication API routes (OIDC): discovery, JWKS and the token endpoint.
 
-from fastapi import APIRouter
+Routes are thin: they parse the request and hand it to the grant handlers or services.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header
+from fastapi.responses import JSONResponse
+
+from userdesk.tenant.context import Tenant
+from userdesk.tenant.oidc import grants
+from userdesk.tenant.oidc.clients import basic_credentials
+from userdesk.tenant.oidc.deps import AuthRateLimit, ClientIp, OidcDb, Params
+from userdesk.tenant.oidc.discovery import openid_configuration
+
+router = APIRouter(tags=["authentication"])
+
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@router.get("/.well-known/openid-configuration")
+def discovery(tenant: Tenant) -> dict[str, Any]:
+    return openid_configuration(tenant)
+
+
+@router.get("/.well-known/jwks.json")
+def jwks(tenant: Tenant) -> dict[str, Any]:
+    return tenant.keys.jwks()
+
+
+@router.post("/oauth/token", dependencies=[AuthRateLimit])
+def token(
+    params: Params,
+    db: OidcDb,
+    tenant: Tenant,
+    ip: ClientIp,
+    authorization: Annotated[str | None, Header()] = None,
+    user_agent: Annotated[str | None, Header()] = None,
+) -> JSONResponse:
+    request = grants.TokenRequest(
+        session=db,
+        tenant=tenant,
+        params=params,
+        basic=basic_credentials(authorization),
+        ip=ip,
+        user_agent=user_agent,
+    )
+    return JSONResponse(grants.exchange(request), headers=NO_STORE)

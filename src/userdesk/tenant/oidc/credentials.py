@@ -1,0 +1,103 @@
+"""Checking a user's email and password, with Auth0's brute-force protection.
+
+Ten consecutive failures for one user from one IP block that pair (``FailedLogin.blocked_at``)
+until a successful password change or an admin unblock, which delete the pair's row (the
+Management API does that). A success resets the counter. Used by the login form and the
+password grants alike, so both count toward the same limit.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from sqlalchemy.orm import Session
+
+from userdesk.tenant.keys import utcnow
+from userdesk.tenant.oidc.repository import FailedLoginRepository, UserRepository
+from userdesk.tenant.passwords import hash_password, verify_password
+from userdesk.tenant.store import logs
+from userdesk.tenant.store.models import FailedLogin, User
+
+MAX_CONSECUTIVE_FAILURES = 10
+
+
+class LoginRefused(Exception):
+    def __init__(self, user: User | None) -> None:
+        super().__init__(type(self).__name__)
+        self.user = user
+
+
+class WrongCredentials(LoginRefused):
+    """Unknown user or wrong password: the same answer for both, as Auth0 gives."""
+
+
+class BlockedUser(LoginRefused):
+    """The user is blocked by an administrator."""
+
+
+class TooManyAttempts(LoginRefused):
+    """The user and IP pair is blocked by brute-force protection."""
+
+
+@cache
+def _dummy_hash() -> str:
+    return hash_password("not-a-real-password")
+
+
+def verify_login(
+    session: Session,
+    *,
+    login: str,
+    password: str,
+    connection: str | None,
+    ip: str,
+    client_id: str | None = None,
+    client_name: str | None = None,
+) -> User:
+    user = UserRepository(session).by_login(login, connection) if login else None
+    if user is None:
+        # Spend the same time as a real check, so timing does not reveal which emails exist.
+        verify_password(password, _dummy_hash())
+        raise WrongCredentials(None)
+    failures = FailedLoginRepository(session)
+    pair = failures.for_pair(user.user_id, ip)
+    if pair is not None and pair.blocked_at is not None:
+        raise TooManyAttempts(user)
+    if not verify_password(password, user.password_hash):
+        _count_failure(session, pair, user, ip, client_id, client_name)
+        raise WrongCredentials(user)
+    if pair is not None:
+        failures.clear(user.user_id, ip)
+    if user.blocked:
+        raise BlockedUser(user)
+    return user
+
+
+def _count_failure(
+    session: Session,
+    pair: FailedLogin | None,
+    user: User,
+    ip: str,
+    client_id: str | None,
+    client_name: str | None,
+) -> None:
+    now = utcnow()
+    if pair is None:
+        pair = FailedLoginRepository(session).add(
+            FailedLogin(user_id=user.user_id, ip=ip, count=0, last_attempt=now)
+        )
+    pair.count += 1
+    pair.last_attempt = now
+    if pair.count >= MAX_CONSECUTIVE_FAILURES and pair.blocked_at is None:
+        pair.blocked_at = now
+        logs.record(
+            session,
+            "limit_wc",
+            description=f"{MAX_CONSECUTIVE_FAILURES} consecutive failed logins from {ip}",
+            user_id=user.user_id,
+            user_name=user.email,
+            ip=ip,
+            connection=user.connection,
+            client_id=client_id,
+            client_name=client_name,
+        )

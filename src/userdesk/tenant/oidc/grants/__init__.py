@@ -1,0 +1,31 @@
+"""The token endpoint's grants, one small module each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from userdesk.tenant.oidc.errors import InvalidRequest, OAuthError
+from userdesk.tenant.oidc.grants import client_credentials, password
+from userdesk.tenant.oidc.grants.base import TokenRequest
+
+Handler = Callable[[TokenRequest], dict[str, Any]]
+
+HANDLERS: dict[str, Handler] = {
+    client_credentials.GRANT_TYPE: client_credentials.exchange,
+    password.PASSWORD: password.exchange,
+    password.PASSWORD_REALM: password.exchange,
+}
+
+
+def exchange(request: TokenRequest) -> dict[str, Any]:
+    grant_type = request.grant_type
+    if not grant_type:
+        raise InvalidRequest("Missing required parameter: grant_type")
+    handler = HANDLERS.get(grant_type)
+    if handler is None:
+        raise OAuthError("unsupported_grant_type", f"Unsupported grant type: {grant_type}")
+    return handler(request)
+
+
+__all__ = ["TokenRequest", "exchange"]

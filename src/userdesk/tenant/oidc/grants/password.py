@@ -1,0 +1,86 @@
+"""``password`` and Auth0's ``password-realm`` grants, for clients that allow them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from userdesk.tenant.keys import utcnow
+from userdesk.tenant.oidc import credentials, issuance
+from userdesk.tenant.oidc.clients import authenticate
+from userdesk.tenant.oidc.errors import (
+    InvalidGrant,
+    InvalidRequest,
+    OAuthError,
+    TooManyAttempts,
+    UnauthorizedClient,
+    UserBlocked,
+)
+from userdesk.tenant.oidc.grants.base import TokenRequest
+from userdesk.tenant.oidc.repository import ConnectionRepository
+from userdesk.tenant.seed import CONNECTION
+from userdesk.tenant.store.models import Client, User
+
+PASSWORD = "password"
+PASSWORD_REALM = "http://auth0.com/oauth/grant-type/password-realm"
+
+
+def exchange(request: TokenRequest) -> dict[str, Any]:
+    client: Client | None = None
+    user: User | None = None
+    audience = request.params.get("audience") or None
+    try:
+        client = authenticate(request.session, request.params, request.basic)
+        if request.grant_type not in (client.grant_types or []):
+            raise UnauthorizedClient(
+                f"Grant type '{request.grant_type}' not allowed for the client."
+            )
+        user = _login(request, client)
+        api = issuance.resource_server(request.session, audience)
+        requested = request.params.get("scope", "")
+        grant = issuance.Grant(
+            user=user,
+            client=client,
+            audience=audience,
+            scope=issuance.resolve_scope(request.session, client, api, requested, user),
+            auth_time=utcnow(),
+        )
+        answer, _ = issuance.issue(request.session, request.tenant, grant, gty=PASSWORD)
+    except OAuthError as exc:
+        if isinstance(exc.__cause__, credentials.LoginRefused):
+            user = exc.__cause__.user
+        request.log(
+            "fepft", client=client, user=user, description=exc.description, audience=audience
+        )
+        raise
+    request.log("sepft", client=client, user=user, audience=audience, scope=answer["scope"])
+    return answer
+
+
+def _login(request: TokenRequest, client: Client) -> User:
+    username = request.params.get("username", "")
+    password = request.params.get("password", "")
+    if not username or not password:
+        raise InvalidRequest("Missing required parameter: username and password")
+    connection = CONNECTION
+    if request.grant_type == PASSWORD_REALM:
+        connection = request.params.get("realm", "")
+        if not connection:
+            raise InvalidRequest("Missing required parameter: realm")
+        if ConnectionRepository(request.session).by_name(connection) is None:
+            raise InvalidGrant("Wrong email or password.")
+    try:
+        return credentials.verify_login(
+            request.session,
+            login=username,
+            password=password,
+            connection=connection,
+            ip=request.ip,
+            client_id=client.client_id,
+            client_name=client.name,
+        )
+    except credentials.TooManyAttempts as exc:
+        raise TooManyAttempts() from exc
+    except credentials.BlockedUser as exc:
+        raise UserBlocked() from exc
+    except credentials.WrongCredentials as exc:
+        raise InvalidGrant("Wrong email or password.") from exc

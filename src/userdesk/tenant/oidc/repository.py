@@ -1,0 +1,132 @@
+"""Database access for the Authentication API (only repositories touch the database)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_, select, update
+
+from userdesk.tenant.store.models import (
+    AuthorizationCode,
+    AuthorizeTransaction,
+    Client,
+    ClientGrant,
+    Connection,
+    FailedLogin,
+    LoginSession,
+    RefreshToken,
+    ResourceServer,
+    RolePermission,
+    User,
+    UserPermission,
+    UserRole,
+)
+from userdesk.tenant.store.repository import Repository
+
+
+class ClientRepository(Repository[Client]):
+    model = Client
+
+    def web_origins(self) -> set[str]:
+        origins: set[str] = set()
+        for row in self.session.scalars(select(Client.web_origins)):
+            origins.update(o.rstrip("/") for o in row or [])
+        return origins
+
+    def logout_urls(self) -> set[str]:
+        urls: set[str] = set()
+        for row in self.session.scalars(select(Client.allowed_logout_urls)):
+            urls.update(row or [])
+        return urls
+
+
+class ResourceServerRepository(Repository[ResourceServer]):
+    model = ResourceServer
+
+    def by_identifier(self, identifier: str) -> ResourceServer | None:
+        return self.session.scalar(
+            select(ResourceServer).where(ResourceServer.identifier == identifier)
+        )
+
+
+class ClientGrantRepository(Repository[ClientGrant]):
+    model = ClientGrant
+
+    def find(self, client_id: str, audience: str) -> ClientGrant | None:
+        return self.session.scalar(
+            select(ClientGrant).where(
+                ClientGrant.client_id == client_id, ClientGrant.audience == audience
+            )
+        )
+
+
+class ConnectionRepository(Repository[Connection]):
+    model = Connection
+
+    def by_name(self, name: str) -> Connection | None:
+        return self.session.scalar(select(Connection).where(Connection.name == name))
+
+
+class UserRepository(Repository[User]):
+    model = User
+
+    def by_login(self, login: str, connection: str | None) -> User | None:
+        """A user by email (case-insensitive) or username, optionally within one connection."""
+        query = select(User).where(
+            or_(func.lower(User.email) == login.lower(), User.username == login)
+        )
+        if connection is not None:
+            query = query.where(User.connection == connection)
+        return self.session.scalars(query.limit(1)).first()
+
+    def permissions(self, user_id: str, audience: str) -> list[str]:
+        via_roles = select(RolePermission.permission_name).where(
+            RolePermission.role_id.in_(select(UserRole.role_id).where(UserRole.user_id == user_id)),
+            RolePermission.resource_server_identifier == audience,
+        )
+        direct = select(UserPermission.permission_name).where(
+            UserPermission.user_id == user_id,
+            UserPermission.resource_server_identifier == audience,
+        )
+        names = set(self.session.scalars(via_roles)) | set(self.session.scalars(direct))
+        return sorted(names)
+
+
+class FailedLoginRepository(Repository[FailedLogin]):
+    model = FailedLogin
+
+    def for_pair(self, user_id: str, ip: str) -> FailedLogin | None:
+        return self.session.get(FailedLogin, (user_id, ip))
+
+    def clear(self, user_id: str, ip: str) -> None:
+        self.session.execute(
+            delete(FailedLogin).where(FailedLogin.user_id == user_id, FailedLogin.ip == ip)
+        )
+
+
+class RefreshTokenRepository(Repository[RefreshToken]):
+    model = RefreshToken
+
+    def revoke_family(self, family_id: str, now: datetime) -> None:
+        self.session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+
+
+class AuthorizationCodeRepository(Repository[AuthorizationCode]):
+    model = AuthorizationCode
+
+
+class LoginSessionRepository(Repository[LoginSession]):
+    model = LoginSession
+
+
+class TransactionRepository(Repository[AuthorizeTransaction]):
+    model = AuthorizeTransaction
+
+    def purge_expired(self, now: datetime) -> None:
+        self.session.execute(
+            delete(AuthorizeTransaction).where(AuthorizeTransaction.expires_at < now)
+        )
