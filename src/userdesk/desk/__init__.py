@@ -1,0 +1,1 @@
+"""The desk: the API behind the staff SPA. It reaches the identity provider only over HTTP."""

@@ -1,0 +1,128 @@
+"""The desk's ASGI application.
+
+Creating it touches no network and no database: the lifespan opens the HTTP client and the
+audit database, so importing or building the app (for the OpenAPI document, say) is free.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from userdesk import __version__
+from userdesk.desk import errors, meta, spa
+from userdesk.desk.audit import db as audit_db
+from userdesk.desk.audit.router import router as audit_router
+from userdesk.desk.audit.service import AuditLog
+from userdesk.desk.auth import JwksCache, TokenVerifier
+from userdesk.desk.context import DeskContext
+from userdesk.desk.directory.client import ManagementClient, RetryPolicy
+from userdesk.desk.directory.tokens import ClientCredentials, Clock, TokenSource
+from userdesk.desk.events.router import router as events_router
+from userdesk.desk.security import install_security_headers
+from userdesk.desk.users.router import router as users_router
+from userdesk.settings import Settings, SettingsError
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+class RequestIdMiddleware:
+    """Give each request an id (a sane incoming ``X-Request-ID`` is kept) for logs and audit."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode("latin-1")))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    static_dir: Path | None = None,
+    clock: Clock | None = None,
+    retry: RetryPolicy | None = None,
+) -> FastAPI:
+    """The desk for ``settings``; ``clock`` and ``retry`` exist for tests of expiry and faults."""
+    if settings.auth0_domain is None or not settings.client_id or not settings.client_secret:
+        raise SettingsError(
+            "The desk needs AUTH0_DOMAIN, AUTH0_AUDIENCE, CLIENT_ID and CLIENT_SECRET "
+            "(or an embedded tenant's tenant.json)"
+        )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = audit_db.make_engine(settings.audit_database_url)
+        await audit_db.migrate(engine)
+        secret = settings.client_secret
+        assert secret is not None and settings.client_id is not None
+        async with httpx.AsyncClient(
+            timeout=httpx.Timeout(10.0, connect=3.0),
+            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            headers={"User-Agent": f"userdesk/{__version__}"},
+        ) as http:
+            tokens = TokenSource(
+                http,
+                ClientCredentials(
+                    token_url=f"{settings.origin}/oauth/token",
+                    client_id=settings.client_id,
+                    client_secret=secret.get_secret_value(),
+                    audience=settings.management_audience,
+                ),
+                **({"clock": clock} if clock else {}),
+            )
+            app.state.desk = DeskContext(
+                settings=settings,
+                http=http,
+                tokens=tokens,
+                management=ManagementClient(http, f"{settings.origin}/api/v2", tokens, retry),
+                verifier=TokenVerifier(
+                    JwksCache(http, f"{settings.origin}/.well-known/jwks.json"),
+                    issuer=settings.issuer,
+                    audience=settings.auth0_audience or "",
+                ),
+                audit_engine=engine,
+                audit=AuditLog(audit_db.make_sessions(engine)),
+            )
+            try:
+                yield
+            finally:
+                await engine.dispose()
+
+    app = FastAPI(
+        title="Userdesk API",
+        version=__version__,
+        description="User administration for Auth0 and Auth0-compatible tenants.",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    app.include_router(meta.router)
+    app.include_router(events_router)
+    app.include_router(users_router)
+    app.include_router(audit_router)
+    # Last: its catch-all route must not shadow the API.
+    spa.install(app, static_dir)
+    app.add_middleware(RequestIdMiddleware)
+    install_security_headers(app, tenant_origin=settings.origin, cors_origins=[])
+    return app

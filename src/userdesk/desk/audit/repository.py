@@ -1,0 +1,54 @@
+"""The only code that touches the audit database."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from userdesk.desk.audit.models import AuditEntry
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor: str | None = None
+    target: str | None = None
+    action: str | None = None
+
+    def apply(self, query: Select[AuditEntry]) -> Select[AuditEntry]:
+        if self.actor:
+            query = query.where(
+                or_(AuditEntry.actor_sub == self.actor, AuditEntry.actor_email == self.actor)
+            )
+        if self.target:
+            query = query.where(AuditEntry.target == self.target)
+        if self.action:
+            query = query.where(AuditEntry.action == self.action)
+        return query
+
+
+class AuditRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, entry: AuditEntry) -> AuditEntry:
+        self.session.add(entry)
+        await self.session.flush()
+        return entry
+
+    async def get(self, entry_id: int) -> AuditEntry | None:
+        return await self.session.get(AuditEntry, entry_id)
+
+    async def page(
+        self, where: AuditFilter, offset: int, limit: int
+    ) -> tuple[Sequence[AuditEntry], int]:
+        query = where.apply(select(AuditEntry))
+        total = await self.session.scalar(
+            where.apply(select(AuditEntry)).with_only_columns(func.count()).order_by(None)
+        )
+        rows = await self.session.scalars(
+            query.order_by(AuditEntry.id.desc()).offset(offset).limit(limit)
+        )
+        return rows.all(), int(total or 0)

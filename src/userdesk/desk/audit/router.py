@@ -1,0 +1,50 @@
+"""GET /api/audit: the audit log for staff allowed to read it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from userdesk.desk.audit.repository import AuditFilter
+from userdesk.desk.audit.schemas import AuditEntryRead, AuditList
+from userdesk.desk.auth import RequirePermission, Staff
+from userdesk.desk.context import Audit
+from userdesk.desk.errors import ErrorRead
+
+router = APIRouter(
+    prefix="/api/audit",
+    tags=["audit"],
+    responses={401: {"model": ErrorRead}, 403: {"model": ErrorRead}},
+)
+
+CanReadAudit = Annotated[Staff, RequirePermission("read:audit")]
+
+
+@router.get("", response_model=AuditList, summary="List audit entries, newest first")
+async def list_audit(
+    _staff: CanReadAudit,
+    audit: Audit,
+    actor: Annotated[str | None, Query(description="Actor's sub or email")] = None,
+    target: Annotated[str | None, Query(description="Target id, e.g. a user_id")] = None,
+    action: Annotated[str | None, Query(description="Action, e.g. users.delete")] = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> AuditList:
+    entries, total = await audit.search(AuditFilter(actor, target, action), page, per_page)
+    return AuditList(
+        entries=[AuditEntryRead.model_validate(e) for e in entries],
+        total=total,
+        page=page,
+        per_page=per_page,
+    )
+
+
+@router.get(
+    "/{entry_id}",
+    response_model=AuditEntryRead,
+    summary="One audit entry",
+    responses={404: {"model": ErrorRead}},
+)
+async def get_audit_entry(_staff: CanReadAudit, audit: Audit, entry_id: int) -> AuditEntryRead:
+    return AuditEntryRead.model_validate(await audit.get(entry_id))

@@ -1,0 +1,32 @@
+"""What the audit routes answer (names are stable: the SPA's client is generated from them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class AuditEntryRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    request_id: str
+    actor_sub: str
+    actor_email: str | None
+    action: str
+    target: str
+    outcome: Literal["attempted", "succeeded", "failed"]
+    upstream_status: int | None
+    message: str | None
+    snapshot: dict[str, Any] | None
+    attempted_at: datetime
+    completed_at: datetime | None
+
+
+class AuditList(BaseModel):
+    entries: list[AuditEntryRead]
+    total: int
+    page: int
+    per_page: int

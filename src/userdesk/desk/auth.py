@@ -1,0 +1,198 @@
+"""Staff access tokens: strict verification and the permission dependencies routes declare.
+
+Only RS256 is accepted, whatever the token's header says; the key comes from the issuer's JWKS
+(cached, refetched once for an unknown ``kid``, and not more often than every few seconds so a
+stream of forged ``kid`` values cannot make the desk hammer the provider); ``iss`` must match
+byte for byte, ``aud`` must hold the desk API identifier, ``exp``/``nbf`` get a small leeway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import httpx
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from userdesk.desk.errors import InvalidToken, MissingPermission, UpstreamUnavailable
+
+LEEWAY_SECONDS = 30
+JWKS_TTL = 600.0
+JWKS_MIN_REFETCH = 10.0
+
+# The original design's single permission stands for every user permission.
+IMPLIED = {
+    "manage:users": {
+        "read:users",
+        "update:users",
+        "create:users",
+        "delete:users",
+        "update:roles",
+        "read:audit",
+    }
+}
+
+
+@dataclass(frozen=True)
+class Staff:
+    sub: str
+    email: str | None
+    permissions: frozenset[str]
+    claims: dict[str, Any] = field(repr=False, compare=False)
+
+    def can(self, permission: str) -> bool:
+        return permission in self.permissions
+
+
+class JwksCache:
+    def __init__(self, http: httpx.AsyncClient, jwks_url: str) -> None:
+        self._http = http
+        self._url = jwks_url
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._fetched_at: float | None = None
+        self._lock = asyncio.Lock()
+
+    async def key_for(self, kid: str | None) -> jwt.PyJWK:
+        now = time.monotonic()
+        if self._fetched_at is None or now - self._fetched_at > JWKS_TTL:
+            await self._refresh()
+        key = self._find(kid)
+        if key is None and self._may_refetch():
+            await self._refresh()
+            key = self._find(kid)
+        if key is None:
+            raise InvalidToken("The token is signed with a key the issuer does not publish")
+        return key
+
+    def _find(self, kid: str | None) -> jwt.PyJWK | None:
+        if kid is None:
+            # As jwks-rsa and PyJWKClient do: without a kid, only an unambiguous set matches.
+            return next(iter(self._keys.values())) if len(self._keys) == 1 else None
+        return self._keys.get(kid)
+
+    def _may_refetch(self) -> bool:
+        return self._fetched_at is None or time.monotonic() - self._fetched_at > JWKS_MIN_REFETCH
+
+    async def _refresh(self) -> None:
+        seen = self._fetched_at
+        async with self._lock:
+            if self._fetched_at != seen:
+                return  # refreshed by another request while this one waited for the lock
+            try:
+                response = await self._http.get(self._url)
+                response.raise_for_status()
+                document = response.json()
+            except (httpx.HTTPError, ValueError) as exc:
+                if self._keys:
+                    return  # keep verifying with the keys we have; the provider may be back soon
+                raise UpstreamUnavailable(
+                    f"Cannot fetch the identity provider's signing keys from {self._url}"
+                ) from exc
+            keys: dict[str, jwt.PyJWK] = {}
+            for jwk in document.get("keys", []):
+                if jwk.get("use") not in (None, "sig") or jwk.get("kty") != "RSA":
+                    continue
+                try:
+                    keys[jwk.get("kid", "")] = jwt.PyJWK(jwk, algorithm="RS256")
+                except jwt.PyJWTError:
+                    continue
+            self._keys = keys
+            self._fetched_at = time.monotonic()
+
+
+class TokenVerifier:
+    def __init__(self, jwks: JwksCache, issuer: str, audience: str) -> None:
+        self._jwks = jwks
+        self._issuer = issuer
+        self._audience = audience
+
+    async def verify(self, token: str) -> Staff:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise InvalidToken("The access token is malformed") from exc
+        if header.get("alg") != "RS256":
+            raise InvalidToken("Only RS256-signed access tokens are accepted")
+        key = await self._jwks.key_for(header.get("kid"))
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key=key.key,
+                algorithms=["RS256"],
+                audience=self._audience,
+                issuer=self._issuer,
+                leeway=LEEWAY_SECONDS,
+                options={"require": ["exp", "iss", "aud", "sub"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise InvalidToken("The access token has expired") from exc
+        except jwt.ImmatureSignatureError as exc:
+            raise InvalidToken("The access token is not valid yet") from exc
+        except jwt.InvalidAudienceError as exc:
+            raise InvalidToken("The access token is not meant for this API") from exc
+        except jwt.InvalidIssuerError as exc:
+            raise InvalidToken("The access token comes from another issuer") from exc
+        except jwt.InvalidSignatureError as exc:
+            raise InvalidToken("The access token's signature does not verify") from exc
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(f"The access token is invalid: {exc}") from exc
+        return _staff(claims)
+
+
+def _staff(claims: dict[str, Any]) -> Staff:
+    raw = claims.get("permissions") or []
+    if not isinstance(raw, list) or not all(isinstance(p, str) for p in raw):
+        raise InvalidToken("The access token's permissions claim is not a list of strings")
+    permissions = set(raw)
+    for granted, implied in IMPLIED.items():
+        if granted in permissions:
+            permissions |= implied
+    email = claims.get("email")
+    if not isinstance(email, str):
+        # Auth0 puts profile data in access tokens only through namespaced custom claims.
+        email = next(
+            (v for k, v in claims.items() if k.endswith("/email") and isinstance(v, str)), None
+        )
+    return Staff(
+        sub=str(claims["sub"]), email=email, permissions=frozenset(permissions), claims=claims
+    )
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+async def current_staff(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Staff:
+    if credentials is None:
+        header = request.headers.get("authorization")
+        if header:
+            raise InvalidToken("The Authorization header must be 'Bearer <token>'")
+        raise InvalidToken("This request needs a Bearer access token", missing=True)
+    verifier: TokenVerifier = request.app.state.desk.verifier
+    staff = await verifier.verify(credentials.credentials)
+    request.state.staff = staff
+    return staff
+
+
+CurrentStaff = Annotated[Staff, Depends(current_staff)]
+
+
+class _Permission:
+    def __init__(self, permission: str) -> None:
+        self.permission = permission
+
+    async def __call__(self, staff: CurrentStaff) -> Staff:
+        if not staff.can(self.permission):
+            raise MissingPermission(self.permission)
+        return staff
+
+
+def RequirePermission(permission: str) -> Any:
+    """``staff: Annotated[Staff, RequirePermission("delete:users")]``: verified and allowed."""
+    return Depends(_Permission(permission))

@@ -1,0 +1,51 @@
+"""The desk's runtime parts, opened by the app's lifespan, and the dependencies that reach them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+import httpx
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from userdesk.desk.audit.service import AuditLog
+from userdesk.desk.auth import TokenVerifier
+from userdesk.desk.directory.client import ManagementClient
+from userdesk.desk.directory.tokens import TokenSource
+from userdesk.settings import Settings
+
+
+@dataclass
+class DeskContext:
+    settings: Settings
+    http: httpx.AsyncClient
+    tokens: TokenSource
+    management: ManagementClient
+    verifier: TokenVerifier
+    audit_engine: AsyncEngine
+    audit: AuditLog
+
+
+def get_context(request: Request) -> DeskContext:
+    context: DeskContext = request.app.state.desk
+    return context
+
+
+def get_management(request: Request) -> ManagementClient:
+    return get_context(request).management
+
+
+def get_audit(request: Request) -> AuditLog:
+    return get_context(request).audit
+
+
+def get_request_id(request: Request) -> str:
+    request_id: str = request.state.request_id
+    return request_id
+
+
+Desk = Annotated[DeskContext, Depends(get_context)]
+Directory = Annotated[ManagementClient, Depends(get_management)]
+Audit = Annotated[AuditLog, Depends(get_audit)]
+RequestId = Annotated[str, Depends(get_request_id)]

@@ -1,0 +1,1 @@
+"""The identity provider's directory: the desk's token source and Management API client."""

@@ -1,0 +1,232 @@
+"""The Management API client: the only code in the desk that calls the identity provider.
+
+A thin httpx client rather than auth0-python: its ``ManagementClient`` fetches tokens with a
+blocking call and hard-codes ``https://``, and the desk needs its own retry and error rules
+anyway. Idempotent calls (GET, DELETE) are retried within a small time budget, honouring
+``Retry-After`` and ``x-ratelimit-reset``; a create is retried only when the request never left
+(connection refused), never after the provider may have acted on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from userdesk.desk.directory.tokens import TokenSource
+from userdesk.desk.errors import (
+    BadQuery,
+    DeskError,
+    NotFound,
+    SearchCapReached,
+    UpstreamFailed,
+    UpstreamRateLimited,
+    UpstreamUnavailable,
+)
+
+log = logging.getLogger("userdesk.desk.directory")
+
+Sleep = Callable[[float], Awaitable[None]]
+
+_RETRYABLE_STATUS = {429, 500, 502, 503, 504}
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 3
+    # Total seconds a request may spend waiting between attempts; past it, answer now.
+    budget: float = 2.0
+    backoff: float = 0.2
+
+
+class _Retry(Exception):
+    """An attempt failed in a way worth another try; ``error`` is what to raise if not."""
+
+    def __init__(self, error: DeskError, wait: float) -> None:
+        self.error = error
+        self.wait = wait
+
+
+class ManagementClient:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        base_url: str,
+        tokens: TokenSource,
+        policy: RetryPolicy | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self._http = http
+        self._base = base_url.rstrip("/")
+        self._tokens = tokens
+        self._policy = policy or RetryPolicy()
+        self._sleep = sleep
+
+    @staticmethod
+    def user_path(user_id: str) -> str:
+        return f"/users/{quote(user_id, safe='')}"
+
+    async def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        response = await self._send("GET", path, params=params, idempotent=True)
+        return response.json()
+
+    async def delete(self, path: str) -> int:
+        response = await self._send("DELETE", path, idempotent=True)
+        return response.status_code
+
+    async def post(self, path: str, body: dict[str, Any]) -> Any:
+        response = await self._send("POST", path, json=body, idempotent=False)
+        return response.json() if response.content else None
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        idempotent: bool,
+    ) -> httpx.Response:
+        policy = self._policy
+        waited = 0.0
+        attempt = 0
+        refreshed = False
+        while True:
+            attempt += 1
+            token = await self._tokens.token()
+            try:
+                response = await self._attempt(method, path, token, params, json, idempotent)
+            except _Retry as retry:
+                wait = retry.wait if retry.wait > 0 else policy.backoff * 2 ** (attempt - 1)
+                if attempt >= policy.attempts or waited + wait > policy.budget:
+                    raise retry.error from None
+                log.info("retrying %s %s in %.2fs: %s", method, path, wait, retry.error.message)
+                waited += wait
+                await self._sleep(wait)
+                continue
+            if response.status_code == 401 and not refreshed:
+                # A token the provider no longer accepts (revoked, signing key rotated):
+                # forget it and try once with a fresh one.
+                self._tokens.invalidate(token)
+                refreshed = True
+                attempt -= 1
+                continue
+            return self._checked(response)
+
+    async def _attempt(
+        self,
+        method: str,
+        path: str,
+        token: str,
+        params: dict[str, Any] | None,
+        json: Any,
+        idempotent: bool,
+    ) -> httpx.Response:
+        url = f"{self._base}{path}"
+        try:
+            response = await self._http.request(
+                method,
+                url,
+                params=params,
+                json=json,
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        except httpx.ConnectError as exc:
+            # Nothing was sent, so even a create may try again.
+            raise _Retry(
+                UpstreamUnavailable(f"Cannot reach the identity provider at {self._base}"), 0
+            ) from exc
+        except httpx.TimeoutException as exc:
+            error = UpstreamUnavailable(f"The identity provider timed out ({method} {path})")
+            if idempotent:
+                raise _Retry(error, 0) from exc
+            raise error from exc
+        except httpx.TransportError as exc:
+            error = UpstreamUnavailable(
+                f"The connection to the identity provider failed ({type(exc).__name__})"
+            )
+            if idempotent:
+                raise _Retry(error, 0) from exc
+            raise error from exc
+        if idempotent and response.status_code in _RETRYABLE_STATUS:
+            raise _Retry(_status_error(response), _wait_hint(response))
+        return response
+
+    def _checked(self, response: httpx.Response) -> httpx.Response:
+        if response.status_code < 400:
+            return response
+        raise _status_error(response)
+
+
+def _status_error(response: httpx.Response) -> DeskError:
+    error = _error_for(response)
+    error.upstream_status = response.status_code
+    return error
+
+
+def _error_for(response: httpx.Response) -> DeskError:
+    status = response.status_code
+    message = _message(response)
+    if status == 400:
+        if "1000" in message and "page" in message:
+            return SearchCapReached(
+                "The identity provider pages through only the first 1000 results of a "
+                "search; narrow the query with q"
+            )
+        return BadQuery(f"The identity provider rejected the request: {message}")
+    if status == 401:
+        return UpstreamUnavailable(
+            f"The Management API refused the desk's token after a fresh exchange: {message}"
+        )
+    if status == 403:
+        return UpstreamFailed(
+            f"The desk's machine client is not allowed to do this: {message}. "
+            "Grant it the Management API scope named above."
+        )
+    if status == 404:
+        return NotFound(message)
+    if status == 429:
+        return UpstreamRateLimited(max(1, math.ceil(_wait_hint(response) or 1)))
+    if status == 503:
+        return UpstreamUnavailable(f"The identity provider is unavailable (503): {message}")
+    if status >= 500:
+        return UpstreamFailed(f"The identity provider failed ({status}): {message}")
+    return UpstreamFailed(f"The identity provider answered {status}: {message}")
+
+
+def _message(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.reason_phrase or f"HTTP {response.status_code}"
+    if isinstance(body, dict):
+        return str(body.get("message") or body.get("error") or response.reason_phrase)
+    return response.reason_phrase
+
+
+def _wait_hint(response: httpx.Response) -> float:
+    """Seconds the provider asks us to wait: Retry-After first, then x-ratelimit-reset."""
+    retry_after = response.headers.get("retry-after")
+    if retry_after:
+        try:
+            return max(0.0, float(retry_after))
+        except ValueError:
+            try:
+                return max(0.0, parsedate_to_datetime(retry_after).timestamp() - time.time())
+            except (TypeError, ValueError):
+                pass
+    reset = response.headers.get("x-ratelimit-reset")
+    if reset and response.status_code == 429:
+        try:
+            return max(0.0, float(reset) - time.time())
+        except ValueError:
+            pass
+    return 0.0

@@ -1,0 +1,168 @@
+"""The desk's Management API token: client-credentials grant, cached, fetched once at a time.
+
+Auth0 counts token requests against a quota of their own, so the token is reused until shortly
+before ``expires_in``, refreshed in the background once it enters the last part of its life,
+and however many requests arrive together while there is no usable token, only one exchange
+runs; the others wait on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+
+from userdesk.desk.errors import UpstreamUnavailable
+
+log = logging.getLogger("userdesk.desk.directory")
+
+Clock = Callable[[], float]
+
+# Stop using a token this long before it expires: clocks drift and requests take time.
+EXPIRY_MARGIN = 30.0
+# Start a background refresh once this share of the lifetime has passed.
+REFRESH_AHEAD = 0.8
+# After the provider rejects the credentials, answer from memory for this long instead of
+# sending the same wrong secret again on every request.
+REJECTION_COOLDOWN = 30.0
+
+
+@dataclass(frozen=True)
+class ClientCredentials:
+    token_url: str
+    client_id: str
+    client_secret: str
+    audience: str
+
+    def __repr__(self) -> str:
+        return f"ClientCredentials(client_id={self.client_id!r}, audience={self.audience!r})"
+
+
+@dataclass
+class _Token:
+    value: str
+    refresh_at: float
+    expires_at: float
+
+
+class TokenSource:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        credentials: ClientCredentials,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        self._http = http
+        self._credentials = credentials
+        self._clock = clock
+        self._token: _Token | None = None
+        self._inflight: asyncio.Task[_Token] | None = None
+        self._rejected: tuple[float, UpstreamUnavailable] | None = None
+        self.exchanges = 0
+
+    async def token(self) -> str:
+        now = self._clock()
+        current = self._token
+        if current is not None and now < current.expires_at:
+            if now >= current.refresh_at and not self._recently_rejected(now):
+                self._start_fetch()
+            return current.value
+        if self._recently_rejected(now) and self._rejected is not None:
+            raise self._rejected[1]
+        # shield: a caller that goes away must not cancel the exchange the others wait on.
+        return (await asyncio.shield(self._start_fetch())).value
+
+    def _recently_rejected(self, now: float) -> bool:
+        return self._rejected is not None and now - self._rejected[0] < REJECTION_COOLDOWN
+
+    def invalidate(self, value: str) -> None:
+        """Forget ``value`` after the Management API refused it (revoked, key rotated...)."""
+        if self._token is not None and self._token.value == value:
+            self._token = None
+
+    def _start_fetch(self) -> asyncio.Task[_Token]:
+        # No await between the check and the assignment: one event loop, so one exchange.
+        if self._inflight is None:
+            self._inflight = asyncio.create_task(self._fetch())
+            self._inflight.add_done_callback(self._fetched)
+        return self._inflight
+
+    def _fetched(self, task: asyncio.Task[_Token]) -> None:
+        self._inflight = None
+        if not task.cancelled() and task.exception() is None:
+            self._token = task.result()
+            self._rejected = None
+
+    async def _fetch(self) -> _Token:
+        creds = self._credentials
+        started = self._clock()
+        self.exchanges += 1
+        try:
+            response = await self._http.post(
+                creds.token_url,
+                data={
+                    "grant_type": "client_credentials",
+                    "client_id": creds.client_id,
+                    "client_secret": creds.client_secret,
+                    "audience": creds.audience,
+                },
+            )
+        except httpx.TimeoutException as exc:
+            raise UpstreamUnavailable(
+                f"The identity provider's token endpoint timed out ({creds.token_url})"
+            ) from exc
+        except httpx.TransportError as exc:
+            raise UpstreamUnavailable(
+                f"Cannot reach the identity provider's token endpoint at {creds.token_url}: "
+                f"{_reason(exc)}"
+            ) from exc
+        if response.status_code in (400, 401, 403):
+            error = UpstreamUnavailable(
+                "The identity provider refused the desk's machine credentials (CLIENT_ID "
+                f"{creds.client_id}): {_describe(response)}. Check CLIENT_ID, CLIENT_SECRET "
+                "and the client's grant for the Management API."
+            )
+            log.error("client-credentials exchange refused: %s", error.message)
+            self._rejected = (self._clock(), error)
+            raise error
+        if response.status_code >= 300:
+            raise UpstreamUnavailable(
+                f"The identity provider's token endpoint answered {response.status_code}: "
+                f"{_describe(response)}"
+            )
+        try:
+            body = response.json()
+            value = str(body["access_token"])
+            lifetime = float(body.get("expires_in", 86400))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise UpstreamUnavailable(
+                "The identity provider's token endpoint sent an answer without access_token"
+            ) from exc
+        usable = max(lifetime - min(EXPIRY_MARGIN, lifetime / 4), 0.0)
+        return _Token(
+            value=value,
+            refresh_at=started + usable * REFRESH_AHEAD,
+            expires_at=started + usable,
+        )
+
+
+def _describe(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return f"HTTP {response.status_code}"
+    if isinstance(body, dict):
+        error = body.get("error") or body.get("errorCode") or f"HTTP {response.status_code}"
+        detail = body.get("error_description") or body.get("message")
+        return f"{error}: {detail}" if detail else str(error)
+    return f"HTTP {response.status_code}"
+
+
+def _reason(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.ConnectError):
+        return "connection refused or host unreachable"
+    return type(exc).__name__

@@ -1,0 +1,1 @@
+"""The sample events of the original design: the demo content its SPA shows."""

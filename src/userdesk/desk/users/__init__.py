@@ -1,0 +1,1 @@
+"""Users of the identity provider's directory: list, search, view, delete."""

@@ -1,0 +1,86 @@
+"""/api/users: thin routes over the users service."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from userdesk.desk.auth import RequirePermission, Staff
+from userdesk.desk.context import Audit, Directory, RequestId
+from userdesk.desk.errors import ErrorRead
+from userdesk.desk.users.schemas import UserList, UserRead
+from userdesk.desk.users.service import UserService
+
+_upstream_errors: dict[int | str, dict[str, object]] = {
+    401: {"model": ErrorRead},
+    403: {"model": ErrorRead},
+    429: {"model": ErrorRead, "description": "Rate limited by the identity provider"},
+    502: {"model": ErrorRead, "description": "The identity provider failed"},
+    503: {"model": ErrorRead, "description": "The identity provider is unreachable"},
+}
+
+router = APIRouter(prefix="/api/users", tags=["users"], responses=_upstream_errors)
+
+
+def get_service(directory: Directory, audit: Audit) -> UserService:
+    return UserService(directory, audit)
+
+
+Users = Annotated[UserService, Depends(get_service)]
+CanReadUsers = Annotated[Staff, RequirePermission("read:users")]
+CanDeleteUsers = Annotated[Staff, RequirePermission("delete:users")]
+
+
+@router.get(
+    "",
+    response_model=UserList,
+    summary="List or search users",
+    responses={400: {"model": ErrorRead, "description": "Bad query, or past Auth0's 1000 cap"}},
+)
+async def list_users(
+    _staff: CanReadUsers,
+    users: Users,
+    q: Annotated[
+        str | None, Query(description="Auth0 user search (Lucene subset), passed through")
+    ] = None,
+    page: Annotated[int, Query(ge=1, description="Page number, from 1")] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 50,
+    sort: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[A-Za-z_.]+:-?1$", description="field:1 or field:-1", examples=["email:1"]
+        ),
+    ] = None,
+) -> UserList:
+    found = await users.search(q, page, per_page, sort)
+    return UserList(
+        users=[UserRead.model_validate(u) for u in found.users],
+        total=found.total,
+        page=page,
+        per_page=per_page,
+    )
+
+
+@router.get(
+    "/{user_id}",
+    response_model=UserRead,
+    summary="One user",
+    responses={404: {"model": ErrorRead}},
+)
+async def get_user(_staff: CanReadUsers, users: Users, user_id: str) -> UserRead:
+    return UserRead.model_validate(await users.get(user_id))
+
+
+@router.delete(
+    "/{user_id}",
+    status_code=204,
+    response_class=Response,
+    summary="Delete a user (recorded in the audit log, with the profile as it was)",
+    responses={404: {"model": ErrorRead}},
+)
+async def delete_user(
+    staff: CanDeleteUsers, users: Users, user_id: str, request_id: RequestId
+) -> Response:
+    await users.delete(staff, user_id, request_id)
+    return Response(status_code=204)

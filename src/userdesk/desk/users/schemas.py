@@ -1,0 +1,51 @@
+"""What the users routes answer (names are stable: the SPA's client is generated from them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class IdentityRead(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    connection: str
+    user_id: str
+    provider: str
+    is_social: bool = Field(default=False, alias="isSocial")
+
+
+class UserRead(BaseModel):
+    """A user as Auth0's Management API describes one; absent fields stay null."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    user_id: str
+    email: str | None = None
+    email_verified: bool | None = None
+    username: str | None = None
+    phone_number: str | None = None
+    name: str | None = None
+    nickname: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    picture: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    last_login: datetime | None = None
+    last_ip: str | None = None
+    logins_count: int | None = None
+    blocked: bool = False
+    identities: list[IdentityRead] = Field(default_factory=list)
+    app_metadata: dict[str, Any] = Field(default_factory=dict)
+    user_metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class UserList(BaseModel):
+    users: list[UserRead]
+    # Auth0 counts at most the first 1000 matches of a search.
+    total: int
+    page: int
+    per_page: int

@@ -1,0 +1,131 @@
+"""The desk's settings: one typed object, read once from the environment and ``.env``.
+
+The variable names are the original design's (``AUTH0_DOMAIN``, ``CLIENT_ID``...). Without
+``AUTH0_DOMAIN`` the desk runs against the embedded tenant and ``userdesk serve`` fills the
+connection settings from its ``tenant.json``; with it, every connection setting is required.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The variables that only make sense together with AUTH0_DOMAIN.
+_REQUIRED_WITH_DOMAIN = ("AUTH0_AUDIENCE", "CLIENT_ID", "CLIENT_SECRET")
+
+
+class SettingsError(ValueError):
+    """Settings that cannot work; the message names the variable and never holds a secret."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    auth0_domain: str | None = Field(default=None, validation_alias="AUTH0_DOMAIN")
+    auth0_audience: str | None = Field(default=None, validation_alias="AUTH0_AUDIENCE")
+    client_id: str | None = Field(default=None, validation_alias="CLIENT_ID")
+    client_secret: SecretStr | None = Field(default=None, validation_alias="CLIENT_SECRET")
+    spa_client_id: str | None = Field(default=None, validation_alias="AUTH0_SPA_CLIENT_ID")
+    data_dir: Path = Field(default=Path(".userdesk"), validation_alias="USERDESK_DATA_DIR")
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "database_url")
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        if self.auth0_domain is not None:
+            self.auth0_domain = _check_domain(self.auth0_domain)
+            missing = [name for name in _REQUIRED_WITH_DOMAIN if not self._value_of(name)]
+            if missing:
+                raise ValueError(
+                    f"AUTH0_DOMAIN is set, so {', '.join(missing)} must be set too "
+                    "(in the environment or .env)"
+                )
+        else:
+            stray = [name for name in ("CLIENT_ID", "CLIENT_SECRET") if self._value_of(name)]
+            if stray:
+                raise ValueError(
+                    f"{' and '.join(stray)} set without AUTH0_DOMAIN: set AUTH0_DOMAIN to use "
+                    "that tenant, or unset them to use the embedded tenant"
+                )
+        return self
+
+    def _value_of(self, variable: str) -> str | None:
+        value: Any = {
+            "AUTH0_AUDIENCE": self.auth0_audience,
+            "CLIENT_ID": self.client_id,
+            "CLIENT_SECRET": self.client_secret,
+        }[variable]
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        return value or None
+
+    @property
+    def embedded(self) -> bool:
+        return self.auth0_domain is None
+
+    @property
+    def origin(self) -> str:
+        """The tenant's base URL; Auth0 domains without a scheme mean https."""
+        if self.auth0_domain is None:
+            raise SettingsError("AUTH0_DOMAIN is not set and no embedded tenant configured it")
+        domain = self.auth0_domain.rstrip("/")
+        return domain if "://" in domain else f"https://{domain}"
+
+    @property
+    def issuer(self) -> str:
+        # Auth0 issues tokens with the domain and a trailing slash, compared byte for byte.
+        return f"{self.origin}/"
+
+    @property
+    def management_audience(self) -> str:
+        return f"{self.origin}/api/v2/"
+
+    @property
+    def audit_database_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'audit.sqlite3'}"
+
+    def for_embedded_tenant(self, tenant_json: dict[str, Any]) -> Settings:
+        """These settings pointed at the embedded tenant described by its ``tenant.json``."""
+        return self.model_copy(
+            update={
+                "auth0_domain": tenant_json["domain"],
+                "auth0_audience": tenant_json["api_audience"],
+                "client_id": tenant_json["backend"]["client_id"],
+                "client_secret": SecretStr(tenant_json["backend"]["client_secret"]),
+                "spa_client_id": tenant_json["spa_client_id"],
+            }
+        )
+
+
+def _check_domain(value: str) -> str:
+    value = value.strip()
+    parts = urlsplit(value if "://" in value else f"https://{value}")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"AUTH0_DOMAIN must be a host name or an http(s) URL, not {value!r}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ValueError(f"AUTH0_DOMAIN must be a bare host or origin without a path: {value!r}")
+    return value.rstrip("/")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, or raise ``SettingsError`` with a message safe to print.
+
+    pydantic's own message quotes the offending input, which could be the secret, so only the
+    variable names and our messages are kept.
+    """
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors(include_input=False, include_url=False):
+            where = ".".join(str(part) for part in error["loc"])
+            message = str(error["msg"]).removeprefix("Value error, ")
+            lines.append(f"{where}: {message}" if where else message)
+        raise SettingsError("Invalid settings: " + "; ".join(lines)) from None

@@ -1,0 +1,72 @@
+"""The real desk app over HTTP for tests: uvicorn on an ephemeral loopback port, in a thread.
+
+``start_desk(tenant)`` configures the desk from a ``RunningTenant``'s ``tenant.json`` exactly as
+``userdesk serve`` does; ``start_desk(settings)`` takes any ``Settings``. The browser tests reuse
+it to serve the built SPA next to a real tenant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from tests.support.servers import RunningTenant, ServerThread, bind_loopback
+
+
+@dataclass
+class RunningDesk:
+    url: str
+    app: FastAPI
+    thread: ServerThread
+    settings: Any
+
+    @property
+    def context(self) -> Any:
+        """The running desk's parts (token source, Management client...), for inspection."""
+        return self.app.state.desk
+
+    def client(self, token: str | None = None, **kwargs: Any) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=30, **kwargs)
+
+    def stop(self) -> None:
+        self.thread.stop()
+
+
+def desk_settings(tenant: RunningTenant, **overrides: Any) -> Any:
+    """Settings for a desk in front of ``tenant``, its audit database in the tenant's data dir."""
+    from userdesk.settings import Settings
+
+    base = Settings(_env_file=None, data_dir=tenant.data_dir)  # type: ignore[call-arg]
+    settings = base.for_embedded_tenant(tenant.config)
+    return settings.model_copy(update=overrides) if overrides else settings
+
+
+def start_desk(
+    tenant_or_settings: RunningTenant | Any,
+    *,
+    port: int = 0,
+    static_dir: Path | None = None,
+    **app_options: Any,
+) -> RunningDesk:
+    """Serve the desk on ``port`` (0: any free port) until ``stop()``.
+
+    ``app_options`` go to ``create_app`` (``clock``, ``retry``) for tests of expiry and faults.
+    """
+    from userdesk.desk.app import create_app
+
+    settings = (
+        desk_settings(tenant_or_settings)
+        if isinstance(tenant_or_settings, RunningTenant)
+        else tenant_or_settings
+    )
+    sock = bind_loopback(port)
+    app = create_app(settings, static_dir=static_dir, **app_options)
+    thread = ServerThread(app, sock).start()
+    return RunningDesk(
+        url=f"http://127.0.0.1:{thread.port}", app=app, thread=thread, settings=settings
+    )
