@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+if TYPE_CHECKING:
+    from userdesk.tenant.settings import TenantSettings
 
 app = typer.Typer(help="Userdesk: user administration for Auth0-compatible tenants.")
 tenant_app = typer.Typer(help="The embedded tenant: a local Auth0 for development and CI.")
@@ -105,6 +108,17 @@ def tenant_seed(
     console.print(f"Added {added} users.")
 
 
+def _embedded_tenant_settings(data_dir: Path, tenant_port: int, desk_port: int) -> TenantSettings:
+    from userdesk.tenant.settings import TenantSettings
+
+    # localhost, not 127.0.0.1: the browser's origin must match the SPA callbacks seeded from it.
+    return TenantSettings(
+        data_dir=data_dir,
+        public_url=f"http://localhost:{tenant_port}",
+        desk_url=f"http://localhost:{desk_port}",
+    )
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option(help="Interface for the desk")] = "127.0.0.1",
@@ -113,9 +127,33 @@ def serve(
     data_dir: DataDir = None,
 ) -> None:
     """Run the desk and, without AUTH0_DOMAIN, the embedded tenant beside it."""
-    # Until the desk lands, this starts the embedded tenant alone.
-    del host, port
-    tenant_serve(host="127.0.0.1", port=tenant_port, data_dir=data_dir, tls=False)
+    from userdesk.desk.app import create_app as create_desk
+    from userdesk.runner import Served, run
+    from userdesk.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings(**({"data_dir": data_dir} if data_dir else {}))
+    except SettingsError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+
+    served: list[Served] = []
+    if settings.embedded:
+        from userdesk.tenant.app import create_app as create_tenant
+        from userdesk.tenant.bootstrap import bootstrap
+
+        tenant_settings = _embedded_tenant_settings(settings.data_dir, tenant_port, port)
+        boot = bootstrap(tenant_settings)
+        _announce_admin(boot.generated_admin_password, tenant_settings.admin_email)
+        served.append(Served(create_tenant(tenant_settings, boot), "127.0.0.1", tenant_port))
+        settings = settings.for_embedded_tenant(boot.tenant_json)
+        console.print(f"Embedded tenant at [cyan]{tenant_settings.origin}[/cyan]")
+    else:
+        console.print(f"Using the tenant at [cyan]{settings.origin}[/cyan]")
+    served.append(Served(create_desk(settings), host, port))
+    shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::1") else host  # noqa: S104
+    console.print(f"Desk at [cyan]http://{shown_host}:{port}[/cyan]")
+    run(served)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,80 @@
+"""The built SPA: files, history-mode fallback, and cache headers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.desk import start_desk
+from tests.support.servers import RunningTenant
+
+INDEX = "<!doctype html><title>Userdesk</title><div id=app></div>"
+
+
+@pytest.fixture(scope="module")
+def spa(
+    desk_tenant: RunningTenant, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[httpx.Client]:
+    static: Path = tmp_path_factory.mktemp("static")
+    (static / "index.html").write_text(INDEX)
+    (static / "assets").mkdir()
+    (static / "assets" / "index-3f9a1c.js").write_text("console.log('app')")
+    (static / "favicon.ico").write_bytes(b"\x00\x00\x01\x00")
+    desk = start_desk(desk_tenant, static_dir=static)
+    with httpx.Client(base_url=desk.url, timeout=10) as client:
+        yield client
+    desk.stop()
+
+
+def test_root_serves_index_without_caching(spa: httpx.Client) -> None:
+    response = spa.get("/")
+    assert response.status_code == 200
+    assert response.text == INDEX
+    assert response.headers["cache-control"] == "no-cache"
+
+
+def test_client_side_routes_fall_back_to_index(spa: httpx.Client) -> None:
+    response = spa.get("/users/auth0|123")
+    assert response.status_code == 200
+    assert response.text == INDEX
+
+
+def test_hashed_assets_are_immutable(spa: httpx.Client) -> None:
+    response = spa.get("/assets/index-3f9a1c.js")
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_a_missing_asset_is_404_not_index(spa: httpx.Client) -> None:
+    assert spa.get("/assets/gone-000000.js").status_code == 404
+
+
+def test_other_files_are_served(spa: httpx.Client) -> None:
+    assert spa.get("/favicon.ico").content == b"\x00\x00\x01\x00"
+
+
+def test_api_paths_never_fall_back(spa: httpx.Client) -> None:
+    response = spa.get("/api/nope")
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
+    assert spa.get("/api/health").json() == {"status": "ok"}
+
+
+def test_paths_cannot_escape_the_static_folder(spa: httpx.Client) -> None:
+    response = spa.get("/..%2f..%2fetc/passwd")
+    assert response.status_code == 200
+    assert response.text == INDEX
+
+
+def test_without_a_build_there_is_no_spa(desk_tenant: RunningTenant, tmp_path: Path) -> None:
+    desk = start_desk(desk_tenant, static_dir=tmp_path)
+    try:
+        with httpx.Client(base_url=desk.url, timeout=10) as client:
+            response = client.get("/")
+            assert response.status_code == 404
+            assert set(response.json()) == {"error", "message"}
+    finally:
+        desk.stop()
