@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from tests.support.servers import RunningTenant
 from tests.support.tokens import create_user_with_role
+from tests.tenant.oidc.flow import Browser
 from userdesk.tenant.store.models import LogEvent
 
 
@@ -19,6 +20,13 @@ from userdesk.tenant.store.models import LogEvent
 def http(tenant: RunningTenant) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=tenant.url, timeout=10) as client:
         yield client
+
+
+@pytest.fixture
+def browser(tenant: RunningTenant) -> Iterator[Browser]:
+    """A cookie-keeping client that plays spa-js against the tenant."""
+    with httpx.Client(base_url=tenant.url, timeout=10) as client:
+        yield Browser(tenant, client)
 
 
 @pytest.fixture

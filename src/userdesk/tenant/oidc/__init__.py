@@ -2,6 +2,8 @@
 
 from fastapi import FastAPI
 
+from userdesk.tenant.oidc import authorize_routes
+from userdesk.tenant.oidc.authorize import PageError, RedirectError
 from userdesk.tenant.oidc.errors import install_handlers
 from userdesk.tenant.oidc.ratelimit import RateLimiter
 from userdesk.tenant.oidc.router import router
@@ -10,4 +12,7 @@ from userdesk.tenant.oidc.router import router
 def install(app: FastAPI) -> None:
     app.state.oidc_rate_limiter = RateLimiter(app.state.tenant.settings.auth_rate_limit_per_minute)
     install_handlers(app)
+    app.add_exception_handler(PageError, authorize_routes.page_error_handler)
+    app.add_exception_handler(RedirectError, authorize_routes.redirect_error_handler)
     app.include_router(router)
+    app.include_router(authorize_routes.router)

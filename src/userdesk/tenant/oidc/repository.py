@@ -70,6 +70,9 @@ class ConnectionRepository(Repository[Connection]):
 class UserRepository(Repository[User]):
     model = User
 
+    def get_by_user_id(self, user_id: str) -> User | None:
+        return self.session.scalar(select(User).where(User.user_id == user_id))
+
     def by_login(self, login: str, connection: str | None) -> User | None:
         """A user by email (case-insensitive) or username, optionally within one connection."""
         query = select(User).where(
@@ -114,9 +117,27 @@ class RefreshTokenRepository(Repository[RefreshToken]):
             .values(revoked_at=now)
         )
 
+    def rotate(self, token_hash: str, now: datetime) -> bool:
+        """Mark a refresh token rotated; False if it already was (a reuse)."""
+        result = self.session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.token_hash == token_hash, RefreshToken.rotated_at.is_(None))
+            .values(rotated_at=now)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
 
 class AuthorizationCodeRepository(Repository[AuthorizationCode]):
     model = AuthorizationCode
+
+    def claim(self, code_hash: str, now: datetime) -> bool:
+        """Mark a code used; False if another exchange got there first."""
+        result = self.session.execute(
+            update(AuthorizationCode)
+            .where(AuthorizationCode.code_hash == code_hash, AuthorizationCode.used_at.is_(None))
+            .values(used_at=now)
+        )
+        return bool(getattr(result, "rowcount", 0))
 
 
 class LoginSessionRepository(Repository[LoginSession]):

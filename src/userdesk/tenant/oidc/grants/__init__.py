@@ -6,7 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from userdesk.tenant.oidc.errors import InvalidRequest, OAuthError
-from userdesk.tenant.oidc.grants import client_credentials, password
+from userdesk.tenant.oidc.grants import (
+    authorization_code,
+    client_credentials,
+    password,
+    refresh_token,
+)
 from userdesk.tenant.oidc.grants.base import TokenRequest
 
 Handler = Callable[[TokenRequest], dict[str, Any]]
@@ -15,6 +20,8 @@ HANDLERS: dict[str, Handler] = {
     client_credentials.GRANT_TYPE: client_credentials.exchange,
     password.PASSWORD: password.exchange,
     password.PASSWORD_REALM: password.exchange,
+    authorization_code.GRANT_TYPE: authorization_code.exchange,
+    refresh_token.GRANT_TYPE: refresh_token.exchange,
 }
 
 

@@ -40,7 +40,7 @@ class TokenRequest:
         else:
             fields.setdefault("client_id", self.params.get("client_id"))
         if user is not None:
-            fields.setdefault("user_id", user.user_id)
+            fields["user_id"] = user.user_id
             fields.setdefault("user_name", user.email)
             fields.setdefault("connection", user.connection)
         if description is not None:
