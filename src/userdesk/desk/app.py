@@ -23,6 +23,7 @@ from userdesk.desk.audit.router import router as audit_router
 from userdesk.desk.audit.service import AuditLog
 from userdesk.desk.auth import JwksCache, TokenVerifier
 from userdesk.desk.context import DeskContext
+from userdesk.desk.directory.actors import ActorEmails
 from userdesk.desk.directory.client import ManagementClient, RetryPolicy
 from userdesk.desk.directory.tokens import ClientCredentials, Clock, TokenSource
 from userdesk.desk.events.router import router as events_router
@@ -92,11 +93,12 @@ def create_app(
                 ),
                 **({"clock": clock} if clock else {}),
             )
+            management = ManagementClient(http, f"{settings.origin}/api/v2", tokens, retry)
             app.state.desk = DeskContext(
                 settings=settings,
                 http=http,
                 tokens=tokens,
-                management=ManagementClient(http, f"{settings.origin}/api/v2", tokens, retry),
+                management=management,
                 verifier=TokenVerifier(
                     JwksCache(http, f"{settings.origin}/.well-known/jwks.json"),
                     issuer=settings.issuer,
@@ -104,6 +106,7 @@ def create_app(
                 ),
                 audit_engine=engine,
                 audit=AuditLog(audit_db.make_sessions(engine)),
+                actors=ActorEmails(management),
             )
             try:
                 yield

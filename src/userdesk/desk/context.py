@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from userdesk.desk.audit.service import AuditLog
 from userdesk.desk.auth import TokenVerifier
+from userdesk.desk.directory.actors import ActorEmails
 from userdesk.desk.directory.client import ManagementClient
 from userdesk.desk.directory.tokens import TokenSource
 from userdesk.settings import Settings
@@ -25,6 +26,7 @@ class DeskContext:
     verifier: TokenVerifier
     audit_engine: AsyncEngine
     audit: AuditLog
+    actors: ActorEmails
 
 
 def get_context(request: Request) -> DeskContext:
@@ -40,6 +42,10 @@ def get_audit(request: Request) -> AuditLog:
     return get_context(request).audit
 
 
+def get_actors(request: Request) -> ActorEmails:
+    return get_context(request).actors
+
+
 def get_request_id(request: Request) -> str:
     request_id: str = request.state.request_id
     return request_id
@@ -48,4 +54,5 @@ def get_request_id(request: Request) -> str:
 Desk = Annotated[DeskContext, Depends(get_context)]
 Directory = Annotated[ManagementClient, Depends(get_management)]
 Audit = Annotated[AuditLog, Depends(get_audit)]
+Actors = Annotated[ActorEmails, Depends(get_actors)]
 RequestId = Annotated[str, Depends(get_request_id)]

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from userdesk.desk.auth import RequirePermission, Staff
-from userdesk.desk.context import Audit, Directory, RequestId
+from userdesk.desk.context import Actors, Audit, Directory, RequestId
 from userdesk.desk.errors import ErrorRead
 from userdesk.desk.users.schemas import UserList, UserRead
 from userdesk.desk.users.service import UserService
@@ -23,8 +23,8 @@ _upstream_errors: dict[int | str, dict[str, object]] = {
 router = APIRouter(prefix="/api/users", tags=["users"], responses=_upstream_errors)
 
 
-def get_service(directory: Directory, audit: Audit) -> UserService:
-    return UserService(directory, audit)
+def get_service(directory: Directory, audit: Audit, actors: Actors) -> UserService:
+    return UserService(directory, audit, actors)
 
 
 Users = Annotated[UserService, Depends(get_service)]

@@ -7,6 +7,7 @@ from typing import Any
 
 from userdesk.desk.audit.service import AuditLog
 from userdesk.desk.auth import Staff
+from userdesk.desk.directory.actors import ActorEmails
 from userdesk.desk.directory.client import ManagementClient
 from userdesk.desk.errors import NotFound, SearchCapReached
 
@@ -27,9 +28,10 @@ class UserPage:
 
 
 class UserService:
-    def __init__(self, directory: ManagementClient, audit: AuditLog) -> None:
+    def __init__(self, directory: ManagementClient, audit: AuditLog, actors: ActorEmails) -> None:
         self._directory = directory
         self._audit = audit
+        self._actors = actors
 
     async def search(self, q: str | None, page: int, per_page: int, sort: str | None) -> UserPage:
         """``page`` counts from 1 here and from 0 in Auth0."""
@@ -61,7 +63,8 @@ class UserService:
         return user
 
     async def delete(self, staff: Staff, user_id: str, request_id: str) -> None:
-        async with self._audit.write(staff, "users.delete", user_id, request_id) as record:
+        actor = await self._actors.complete(staff)
+        async with self._audit.write(actor, "users.delete", user_id, request_id) as record:
             # Auth0's delete is idempotent (204 for a user already gone); the desk answers 404
             # for those, and the snapshot keeps what was deleted.
             record.snapshot = await self.get(user_id)
