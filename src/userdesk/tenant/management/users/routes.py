@@ -1,0 +1,155 @@
+"""/api/v2/users, /api/v2/users-by-email and /api/v2/user-blocks."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from userdesk.tenant.context import DbSession
+from userdesk.tenant.management.audit import record_api_call
+from userdesk.tenant.management.auth import Caller, RequireScope
+from userdesk.tenant.management.paging import field_list, select_fields
+from userdesk.tenant.management.users.schemas import (
+    UserBlocks,
+    UserCreate,
+    UserRead,
+    UsersPage,
+    UserUpdate,
+    user_json,
+)
+from userdesk.tenant.management.users.service import UserService
+
+router = APIRouter(tags=["users"])
+
+ReadUsers = Annotated[Caller, Depends(RequireScope("read:users"))]
+CreateUsers = Annotated[Caller, Depends(RequireScope("create:users"))]
+UpdateUsers = Annotated[Caller, Depends(RequireScope("update:users"))]
+DeleteUsers = Annotated[Caller, Depends(RequireScope("delete:users"))]
+
+Fields = Annotated[str | None, Query(description="Comma-separated fields to include or exclude")]
+IncludeFields = Annotated[bool, Query()]
+USER_LIST: dict[int | str, dict[str, Any]] = {200: {"model": list[UserRead] | UsersPage}}
+ONE_USER: dict[int | str, dict[str, Any]] = {200: {"model": UserRead}}
+
+
+def _shape(document: dict[str, Any], fields: str | None, include: bool) -> dict[str, Any]:
+    return select_fields(document, field_list(fields), include)
+
+
+@router.get("/users", responses=USER_LIST, response_class=JSONResponse)
+def list_users(
+    session: DbSession,
+    _caller: ReadUsers,
+    page: Annotated[int | None, Query(ge=0)] = None,
+    per_page: Annotated[int | None, Query(ge=0, le=100)] = None,
+    include_totals: bool = False,
+    sort: str | None = None,
+    q: str | None = None,
+    search_engine: Literal["v1", "v2", "v3"] | None = None,
+    connection: str | None = None,
+    fields: Fields = None,
+    include_fields: IncludeFields = True,
+    primary_order: bool | None = None,
+) -> JSONResponse:
+    result = UserService(session).search(
+        q=q,
+        page=page,
+        per_page=per_page,
+        sort=sort,
+        connection=connection,
+        with_total=include_totals,
+    )
+    users = [_shape(user_json(u), fields, include_fields) for u in result.users]
+    if not include_totals:
+        return JSONResponse(users)
+    return JSONResponse(
+        {
+            "start": result.paging.start,
+            "limit": result.paging.limit,
+            "length": len(users),
+            "total": result.total,
+            "users": users,
+        }
+    )
+
+
+@router.post("/users", status_code=201, responses={201: {"model": UserRead}})
+def create_user(
+    body: UserCreate, request: Request, session: DbSession, caller: CreateUsers
+) -> JSONResponse:
+    user = UserService(session).create(body)
+    record_api_call(session, caller, request, "Create a User", 201, user.user_id)
+    return JSONResponse(user_json(user), status_code=201)
+
+
+@router.get("/users/{user_id}", responses=ONE_USER, response_class=JSONResponse)
+def get_user(
+    user_id: str,
+    session: DbSession,
+    _caller: ReadUsers,
+    fields: Fields = None,
+    include_fields: IncludeFields = True,
+) -> JSONResponse:
+    user = UserService(session).get(user_id)
+    return JSONResponse(_shape(user_json(user), fields, include_fields))
+
+
+@router.patch("/users/{user_id}", responses=ONE_USER, response_class=JSONResponse)
+def update_user(
+    user_id: str, body: UserUpdate, request: Request, session: DbSession, caller: UpdateUsers
+) -> JSONResponse:
+    user = UserService(session).update(user_id, body)
+    record_api_call(session, caller, request, "Update a User", user_id=user.user_id)
+    return JSONResponse(user_json(user))
+
+
+@router.delete("/users/{user_id}", status_code=204)
+def delete_user(
+    user_id: str, request: Request, session: DbSession, caller: DeleteUsers
+) -> Response:
+    UserService(session).delete(user_id, caller.client_id)
+    record_api_call(session, caller, request, "Delete a User", 204, user_id)
+    return Response(status_code=204)
+
+
+@router.get("/users-by-email", responses={200: {"model": list[UserRead]}})
+def users_by_email(
+    session: DbSession,
+    _caller: ReadUsers,
+    email: str,
+    fields: Fields = None,
+    include_fields: IncludeFields = True,
+) -> JSONResponse:
+    users = UserService(session).by_email(email)
+    return JSONResponse([_shape(user_json(u), fields, include_fields) for u in users])
+
+
+@router.get("/user-blocks/{user_id}")
+def get_user_blocks(user_id: str, session: DbSession, _caller: ReadUsers) -> UserBlocks:
+    return UserBlocks.model_validate({"blocked_for": UserService(session).blocks_of(user_id)})
+
+
+@router.delete("/user-blocks/{user_id}", status_code=204)
+def delete_user_blocks(
+    user_id: str, request: Request, session: DbSession, caller: UpdateUsers
+) -> Response:
+    UserService(session).unblock(user_id)
+    record_api_call(session, caller, request, "Unblock a User", 204, user_id)
+    return Response(status_code=204)
+
+
+@router.get("/user-blocks")
+def get_blocks_by_identifier(identifier: str, session: DbSession, _caller: ReadUsers) -> UserBlocks:
+    blocks = UserService(session).blocks_by_identifier(identifier)
+    return UserBlocks.model_validate({"blocked_for": blocks})
+
+
+@router.delete("/user-blocks", status_code=204)
+def delete_blocks_by_identifier(
+    identifier: str, request: Request, session: DbSession, caller: UpdateUsers
+) -> Response:
+    UserService(session).unblock_identifier(identifier)
+    record_api_call(session, caller, request, "Unblock a User by identifier", 204)
+    return Response(status_code=204)

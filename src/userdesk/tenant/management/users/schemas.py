@@ -1,0 +1,137 @@
+"""Request and response shapes of the users endpoints (tenant-spec 1c)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from userdesk.tenant.management.paging import iso
+from userdesk.tenant.store.models import User
+
+
+class Identity(BaseModel):
+    connection: str
+    user_id: str
+    provider: str
+    isSocial: bool
+
+
+class UserRead(BaseModel):
+    """A user as Auth0 serves it; absent optional attributes are left out, never null."""
+
+    user_id: str
+    email: str | None = None
+    email_verified: bool = False
+    username: str | None = None
+    name: str | None = None
+    nickname: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    picture: str | None = None
+    created_at: str
+    updated_at: str
+    last_login: str | None = None
+    last_ip: str | None = None
+    last_password_reset: str | None = None
+    logins_count: int = 0
+    blocked: bool = False
+    identities: list[Identity]
+    app_metadata: dict[str, Any] = Field(default_factory=dict)
+    user_metadata: dict[str, Any] = Field(default_factory=dict)
+    multifactor: list[str] = Field(default_factory=list)
+
+
+class UsersPage(BaseModel):
+    start: int
+    limit: int
+    length: int
+    total: int
+    users: list[UserRead]
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    connection: str
+    email: str | None = None
+    password: str | None = None
+    username: str | None = None
+    user_id: str | None = None
+    email_verified: bool = False
+    verify_email: bool | None = None
+    blocked: bool = False
+    name: str | None = None
+    nickname: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    picture: str | None = None
+    phone_number: str | None = None
+    phone_verified: bool | None = None
+    user_metadata: dict[str, Any] | None = None
+    app_metadata: dict[str, Any] | None = None
+
+
+class UserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    email: str | None = None
+    email_verified: bool | None = None
+    verify_email: bool | None = None
+    username: str | None = None
+    name: str | None = None
+    nickname: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    picture: str | None = None
+    password: str | None = None
+    blocked: bool | None = None
+    connection: str | None = None
+    client_id: str | None = None
+    phone_number: str | None = None
+    phone_verified: bool | None = None
+    user_metadata: dict[str, Any] | None = None
+    app_metadata: dict[str, Any] | None = None
+
+
+class BlockedFor(BaseModel):
+    identifier: str
+    ip: str
+
+
+class UserBlocks(BaseModel):
+    blocked_for: list[BlockedFor]
+
+
+def user_json(user: User) -> dict[str, Any]:
+    provider, _, local_id = user.user_id.partition("|")
+    document: dict[str, Any] = {
+        "user_id": user.user_id,
+        "email": user.email,
+        "email_verified": bool(user.email_verified),
+        "username": user.username,
+        "name": user.name,
+        "nickname": user.nickname,
+        "given_name": user.given_name,
+        "family_name": user.family_name,
+        "picture": user.picture,
+        "created_at": iso(user.created_at),
+        "updated_at": iso(user.updated_at),
+        "last_login": iso(user.last_login),
+        "last_ip": user.last_ip,
+        "last_password_reset": iso(user.last_password_reset),
+        "logins_count": user.logins_count or 0,
+        "blocked": bool(user.blocked),
+        "identities": [
+            {
+                "connection": user.connection,
+                "user_id": local_id or user.user_id,
+                "provider": user.provider or provider,
+                "isSocial": False,
+            }
+        ],
+        "app_metadata": user.app_metadata or {},
+        "user_metadata": user.user_metadata or {},
+        "multifactor": [],
+    }
+    return {k: v for k, v in document.items() if v is not None}
