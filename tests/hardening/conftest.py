@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
 from tests.support.desk import RunningDesk, start_desk
-from tests.support.forge import Forge
+from tests.support.faultproxy import FaultProxy
+from tests.support.forge import Forge, Forgery
 from tests.support.servers import RunningTenant, start_tenant
 from tests.support.tokens import create_user_with_role, machine_token
 
@@ -95,3 +98,57 @@ def user_exists(tenant: RunningTenant, token: str, user_id: str) -> bool:
     )
     assert response.status_code in (200, 404), response.text
     return response.status_code == 200
+
+
+@dataclass
+class Proxied:
+    """A tenant whose public URL is a fault proxy in front of it, and a desk configured from it:
+    every call the desk makes (JWKS, /oauth/token, /api/v2) crosses the proxy."""
+
+    proxy: FaultProxy
+    tenant: RunningTenant
+    desk: RunningDesk
+    forge: Forge
+    machine_token: str
+
+    def admin(self) -> httpx.Client:
+        token = self.forge.token(Forgery.WITH_PERMISSION, ["manage:users"])
+        return self.desk.client(token)
+
+
+def start_proxied(data_dir: Path, *, desk_timeout: float = 1.0, **desk_options: Any) -> Proxied:
+    proxy = FaultProxy(upstream="").start()
+    try:
+        tenant = start_tenant(
+            data_dir, demo_users=3, configure=lambda o: o.update(public_url=proxy.url)
+        )
+    except BaseException:
+        proxy.stop()
+        raise
+    proxy.upstream = tenant.url
+    desk = start_desk(tenant, **desk_options)
+    # The desk's 10 s upstream timeout, shortened so slow-answer faults take a second.
+    desk.context.http.timeout = httpx.Timeout(desk_timeout, connect=desk_timeout)
+    forge = Forge.for_tenant(tenant, tenant.config["api_audience"])
+    return Proxied(proxy, tenant, desk, forge, machine_token(tenant))
+
+
+def stop_proxied(proxied: Proxied) -> None:
+    proxied.desk.stop()
+    proxied.tenant.stop()
+    proxied.proxy.stop()
+
+
+@pytest.fixture(scope="module")
+def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxied]:
+    running = start_proxied(tmp_path_factory.mktemp("proxied"))
+    yield running
+    stop_proxied(running)
+
+
+@pytest.fixture
+def faults(proxied: Proxied) -> Iterator[Proxied]:
+    """``proxied`` with no faults and an empty request record before and after each test."""
+    proxied.proxy.clear()
+    yield proxied
+    proxied.proxy.clear()

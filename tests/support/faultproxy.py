@@ -119,6 +119,9 @@ class Seen:
 
 @dataclass
 class FaultProxy:
+    """``upstream`` may be set after ``start()``: a tenant whose public URL is the proxy's
+    own must know that URL before it starts, so the proxy listens first."""
+
     upstream: str
     rules: list[Rule] = field(default_factory=list)
     seen: list[Seen] = field(default_factory=list)
@@ -182,7 +185,7 @@ class FaultProxy:
         return self
 
     async def _start(self) -> None:
-        self._client = httpx.AsyncClient(base_url=self.upstream, timeout=30)
+        self._client = httpx.AsyncClient(timeout=30)
         self._server = await asyncio.start_server(self._connection, "127.0.0.1", self.port)
         self.port = self._server.sockets[0].getsockname()[1]
 
@@ -300,7 +303,8 @@ class FaultProxy:
         headers = [
             (k.decode(), v.decode()) for k, v in raw_headers if k.decode().lower() not in HOP_BY_HOP
         ]
-        response = await self._client.request(method, target, headers=headers, content=body)
+        url = f"{self.upstream.rstrip('/')}{target}"
+        response = await self._client.request(method, url, headers=headers, content=body)
         kept = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in HOP_BY_HOP]
         return response.status_code, kept, response.content
 
