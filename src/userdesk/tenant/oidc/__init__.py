@@ -2,8 +2,9 @@
 
 from fastapi import FastAPI
 
-from userdesk.tenant.oidc import authorize_routes
+from userdesk.tenant.oidc import authorize_routes, session_routes
 from userdesk.tenant.oidc.authorize import PageError, RedirectError
+from userdesk.tenant.oidc.cors import WebOriginsCors
 from userdesk.tenant.oidc.errors import install_handlers
 from userdesk.tenant.oidc.ratelimit import RateLimiter
 from userdesk.tenant.oidc.router import router
@@ -16,3 +17,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RedirectError, authorize_routes.redirect_error_handler)
     app.include_router(router)
     app.include_router(authorize_routes.router)
+    app.include_router(session_routes.router)
+    app.add_middleware(WebOriginsCors, sessions=app.state.tenant.sessions)

@@ -1,0 +1,56 @@
+"""/userinfo: the profile of the user an access token was issued for."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from joserfc.errors import JoseError
+from sqlalchemy.orm import Session
+
+from userdesk.tenant.context import TenantContext
+from userdesk.tenant.oidc import claims
+from userdesk.tenant.oidc.errors import OAuthError
+from userdesk.tenant.oidc.repository import UserRepository
+
+
+class InvalidToken(OAuthError):
+    def __init__(self, description: str) -> None:
+        challenge = f'Bearer error="invalid_token", error_description="{description}"'
+        super().__init__("invalid_token", description, 401, {"WWW-Authenticate": challenge})
+
+
+def bearer(authorization: str | None) -> str:
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise OAuthError(
+            "invalid_request", "Missing Bearer token", 401, {"WWW-Authenticate": "Bearer"}
+        )
+    return token.strip()
+
+
+def verify_access_token(tenant: TenantContext, token: str) -> dict[str, Any]:
+    """Strict checks: RS256 by a published key, exact issuer, /userinfo audience, not expired."""
+    try:
+        payload = tenant.keys.verify(token)
+    except (JoseError, ValueError) as exc:
+        raise InvalidToken("The access token is invalid.") from exc
+    audience = payload.get("aud")
+    audiences = audience if isinstance(audience, list) else [audience]
+    if payload.get("iss") != tenant.issuer:
+        raise InvalidToken("The access token has the wrong issuer.")
+    if claims.userinfo_audience(tenant.settings.origin) not in audiences:
+        raise InvalidToken("The access token was not issued for /userinfo.")
+    exp = payload.get("exp")
+    if not isinstance(exp, int) or exp <= time.time():
+        raise InvalidToken("The access token has expired.")
+    return payload
+
+
+def profile(session: Session, tenant: TenantContext, authorization: str | None) -> dict[str, Any]:
+    payload = verify_access_token(tenant, bearer(authorization))
+    user = UserRepository(session).get_by_user_id(str(payload.get("sub", "")))
+    if user is None:
+        raise InvalidToken("The user no longer exists.")
+    scopes = set(str(payload.get("scope", "")).split())
+    return {"sub": user.user_id, **claims.profile_claims(user, scopes)}
