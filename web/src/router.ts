@@ -1,0 +1,71 @@
+import { createRouter, createWebHistory, type Router } from "vue-router";
+import { watch } from "vue";
+import type { Session } from "@/session/session";
+import HomePage from "@/events/HomePage.vue";
+
+declare module "vue-router" {
+  interface RouteMeta {
+    requiresAuth?: boolean;
+    title?: string;
+  }
+}
+
+function settled(session: Session): Promise<void> {
+  if (!session.isLoading.value) return Promise.resolve();
+  return new Promise((resolve) => {
+    const stop = watch(session.isLoading, (loading) => {
+      if (!loading) {
+        stop();
+        resolve();
+      }
+    });
+  });
+}
+
+export function createDeskRouter(session: Session): Router {
+  const router = createRouter({
+    history: createWebHistory(),
+    routes: [
+      { path: "/", name: "home", component: HomePage, meta: { title: "Events" } },
+      {
+        path: "/events/:id",
+        name: "event",
+        component: () => import("@/events/EventPage.vue"),
+        meta: { requiresAuth: true, title: "Event" },
+        props: true,
+      },
+      {
+        path: "/users",
+        name: "users",
+        component: () => import("@/users/UsersPage.vue"),
+        meta: { requiresAuth: true, title: "Users" },
+      },
+      {
+        path: "/about",
+        name: "about",
+        component: () => import("@/pages/AboutPage.vue"),
+        meta: { title: "About" },
+      },
+      {
+        path: "/:pathMatch(.*)*",
+        name: "not-found",
+        component: () => import("@/pages/NotFoundPage.vue"),
+        meta: { title: "Not found" },
+      },
+    ],
+  });
+
+  // Signed-in pages send the visitor to the login page and back to where they were going.
+  router.beforeEach(async (to) => {
+    if (!to.meta.requiresAuth) return true;
+    await settled(session);
+    if (session.isAuthenticated.value) return true;
+    await session.login(to.fullPath);
+    return false;
+  });
+
+  router.afterEach((to) => {
+    document.title = to.meta.title ? `${to.meta.title} · Userdesk` : "Userdesk";
+  });
+  return router;
+}

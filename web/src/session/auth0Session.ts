@@ -1,0 +1,71 @@
+import { computed, ref, watch } from "vue";
+import type { Auth0VueClient } from "@auth0/auth0-vue";
+import { decodePayload, permissionsOf, rolesOf } from "./claims";
+import type { Session, StaffProfile } from "./session";
+
+/** Adapts the official auth0-vue client to the app's Session. */
+export function auth0Session(auth0: Auth0VueClient): Session {
+  const permissions = ref<string[]>([]);
+  const tokenRoles = ref<string[]>([]);
+  const permissionsKnown = ref(false);
+
+  async function readToken(): Promise<void> {
+    try {
+      const claims = decodePayload((await auth0.getAccessTokenSilently()) ?? "");
+      permissions.value = permissionsOf(claims);
+      tokenRoles.value = rolesOf(claims);
+    } catch {
+      permissions.value = [];
+      tokenRoles.value = [];
+    } finally {
+      permissionsKnown.value = true;
+    }
+  }
+
+  watch(
+    [auth0.isLoading, auth0.isAuthenticated],
+    ([loading, authenticated]) => {
+      if (loading) return;
+      if (authenticated) {
+        permissionsKnown.value = false;
+        void readToken();
+      }
+      else {
+        permissions.value = [];
+        tokenRoles.value = [];
+        permissionsKnown.value = true;
+      }
+    },
+    { immediate: true },
+  );
+
+  const profile = computed<StaffProfile | null>(() => {
+    const user = auth0.user.value;
+    if (!auth0.isAuthenticated.value || !user) return null;
+    return { name: user.name, email: user.email, picture: user.picture };
+  });
+
+  const roles = computed(() => {
+    const idClaims = auth0.idTokenClaims.value as Record<string, unknown> | undefined;
+    return [...new Set([...tokenRoles.value, ...rolesOf(idClaims)])].sort();
+  });
+
+  return {
+    isLoading: auth0.isLoading,
+    isAuthenticated: auth0.isAuthenticated,
+    profile,
+    permissionsKnown,
+    permissions,
+    roles,
+    async login(target?: string) {
+      await auth0.loginWithRedirect({ appState: { target: target ?? window.location.pathname } });
+    },
+    async logout() {
+      await auth0.logout({ logoutParams: { returnTo: window.location.origin } });
+    },
+    async accessToken() {
+      if (!auth0.isAuthenticated.value) return null;
+      return (await auth0.getAccessTokenSilently()) ?? null;
+    },
+  };
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from "vitest";
+import { mountWithUi } from "@/testing/mount";
+import UsersTable from "./UsersTable.vue";
+import type { DeskUser } from "./api";
+
+const ada: DeskUser = {
+  user_id: "auth0|ada",
+  email: "ada@example.com",
+  name: "Ada Lovelace",
+  picture: "https://images.invalid/ada.png",
+  logins_count: 12,
+  last_login: "2026-03-01T10:00:00.000Z",
+  blocked: false,
+} as DeskUser;
+const bob: DeskUser = {
+  user_id: "auth0|bob",
+  email: "bob@example.com",
+  name: null,
+  nickname: "bob",
+  picture: null,
+  logins_count: null,
+  last_login: null,
+  blocked: true,
+} as DeskUser;
+
+function table(props: Partial<InstanceType<typeof UsersTable>["$props"]> = {}) {
+  return mountWithUi(UsersTable, {
+    props: {
+      users: [ada, bob],
+      total: 2,
+      loading: false,
+      error: null,
+      first: 0,
+      rows: 10,
+      sortField: null,
+      sortOrder: null,
+      canDelete: true,
+      searched: false,
+      ...props,
+    },
+  });
+}
+
+describe("UsersTable", () => {
+  it("shows each user's name, email, logins and blocked badge", () => {
+    const wrapper = table();
+    const rows = wrapper.findAll("tbody tr");
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.text()).toContain("Ada Lovelace");
+    expect(rows[0]!.text()).toContain("ada@example.com");
+    expect(rows[0]!.text()).toContain("12");
+    expect(rows[0]!.find("[data-testid=blocked]").exists()).toBe(false);
+    expect(rows[1]!.text()).toContain("bob");
+    expect(rows[1]!.text()).toContain("Never");
+    expect(rows[1]!.find("[data-testid=blocked]").text()).toBe("Blocked");
+    expect(wrapper.get("[data-testid=users-summary]").text()).toBe("2 users");
+    wrapper.unmount();
+  });
+
+  it("shows pictures as decoration, and initials when there is none", () => {
+    const wrapper = table();
+    const [first, second] = wrapper.findAll("tbody tr");
+    expect(first!.get("img").attributes("alt")).toBe("");
+    expect(first!.get("[data-testid=avatar-image]").attributes("aria-hidden")).toBe("true");
+    expect(second!.find("img").exists()).toBe(false);
+    expect(second!.get("[data-testid=avatar-initials]").text()).toBe("B");
+    wrapper.unmount();
+  });
+
+  it("labels a delete button per user, and emits the user", async () => {
+    const wrapper = table();
+    const buttons = wrapper.findAll("[data-testid=delete-user]");
+    expect(buttons.map((b) => b.attributes("aria-label"))).toEqual(["Delete Ada Lovelace", "Delete bob"]);
+    await buttons[1]!.trigger("click");
+    expect(wrapper.emitted("delete")).toEqual([[bob]]);
+    wrapper.unmount();
+  });
+
+  it("has no delete button without the permission to delete", () => {
+    const wrapper = table({ canDelete: false });
+    expect(wrapper.find("[data-testid=delete-user]").exists()).toBe(false);
+    expect(wrapper.text()).not.toContain("Actions");
+    wrapper.unmount();
+  });
+
+  it("says when nothing matches a search, and when there are no users at all", () => {
+    const searched = table({ users: [], total: 0, searched: true });
+    expect(searched.get("[data-testid=users-empty]").text()).toBe("No users match this search.");
+    searched.unmount();
+    const none = table({ users: [], total: 0 });
+    expect(none.get("[data-testid=users-empty]").text()).toBe("There are no users yet.");
+    none.unmount();
+  });
+
+  it("shows the loading state", () => {
+    const wrapper = table({ users: [], total: 0, loading: true });
+    expect(wrapper.get("[data-testid=users-summary]").text()).toBe("Loading users…");
+    expect(wrapper.find(".p-datatable-mask").exists()).toBe(true);
+    wrapper.unmount();
+  });
+
+  it("says what went wrong and offers to try again", async () => {
+    const wrapper = table({ users: [], total: 0, error: "Rate limited: try again in 5 s." });
+    expect(wrapper.get("[data-testid=users-error]").text()).toContain("try again in 5 s");
+    expect(wrapper.get("[role=alert]").text()).toContain("try again in 5 s");
+    await wrapper.get("[data-testid=users-error] button").trigger("click");
+    expect(wrapper.emitted("retry")).toHaveLength(1);
+    wrapper.unmount();
+  });
+
+  it("asks the desk to sort when a column header is activated", async () => {
+    const wrapper = table();
+    const emailHeader = wrapper.findAll("th").find((th) => th.text().includes("Email"))!;
+    await emailHeader.trigger("click");
+    expect(wrapper.emitted("sort")).toEqual([["email", 1]]);
+    wrapper.unmount();
+  });
+
+  it("asks for another page and another page size", async () => {
+    const wrapper = table({ users: [ada], total: 45 });
+    await wrapper.get("button.p-paginator-next").trigger("click");
+    expect(wrapper.emitted("page")).toEqual([[10, 10]]);
+    wrapper.unmount();
+  });
+});

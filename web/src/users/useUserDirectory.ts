@@ -1,0 +1,97 @@
+import { computed, ref, shallowRef, watch } from "vue";
+import type { DeskClient } from "@/api/client";
+import { deleteUser, searchUsers, type DeskUser } from "./api";
+import { buildQuery, buildSort } from "./query";
+
+export const SEARCH_DEBOUNCE_MS = 300;
+
+/** The Users page's state: one search, paged and sorted by the desk, and deletes that drop one row. */
+export function useUserDirectory(api: DeskClient, perPage = 10) {
+  const search = ref("");
+  const first = ref(0);
+  const rows = ref(perPage);
+  const sortField = ref<string | null>(null);
+  const sortOrder = ref<1 | -1 | null>(null);
+  const users = shallowRef<DeskUser[]>([]);
+  const total = ref(0);
+  const loading = ref(false);
+  const error = ref<unknown>(null);
+
+  const query = computed(() => buildQuery(search.value));
+  let inFlight: AbortController | null = null;
+
+  async function load(): Promise<void> {
+    inFlight?.abort();
+    const controller = new AbortController();
+    inFlight = controller;
+    loading.value = true;
+    error.value = null;
+    try {
+      const page = await searchUsers(
+        api,
+        {
+          q: query.value,
+          // The desk numbers pages from 1; the table counts rows from 0.
+          page: Math.floor(first.value / rows.value) + 1,
+          perPage: rows.value,
+          sort: buildSort(sortField.value, sortOrder.value),
+        },
+        controller.signal,
+      );
+      users.value = page.users;
+      total.value = page.total;
+    } catch (err) {
+      if (controller.signal.aborted) return;
+      users.value = [];
+      total.value = 0;
+      error.value = err;
+    } finally {
+      if (inFlight === controller) loading.value = false;
+    }
+  }
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  watch(query, () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      first.value = 0;
+      void load();
+    }, SEARCH_DEBOUNCE_MS);
+  });
+
+  function changePage(nextFirst: number, nextRows: number): void {
+    first.value = nextRows !== rows.value ? 0 : nextFirst;
+    rows.value = nextRows;
+    void load();
+  }
+
+  function changeSort(field: string | null, order: 1 | -1 | null): void {
+    sortField.value = order ? field : null;
+    sortOrder.value = order;
+    first.value = 0;
+    void load();
+  }
+
+  async function remove(user: DeskUser): Promise<void> {
+    await deleteUser(api, user.user_id);
+    users.value = users.value.filter((row) => row.user_id !== user.user_id);
+    total.value = Math.max(0, total.value - 1);
+  }
+
+  return {
+    search,
+    query,
+    first,
+    rows,
+    sortField,
+    sortOrder,
+    users,
+    total,
+    loading,
+    error,
+    load,
+    changePage,
+    changeSort,
+    remove,
+  };
+}
