@@ -64,8 +64,9 @@ def create_app(
     static_dir: Path | None = None,
     clock: Clock | None = None,
     retry: RetryPolicy | None = None,
+    upstream_timeout: float = 10.0,
 ) -> FastAPI:
-    """The desk for ``settings``; ``clock`` and ``retry`` exist for tests of expiry and faults."""
+    """The desk for ``settings``; the keyword options exist for tests of expiry and faults."""
     if settings.auth0_domain is None or not settings.client_id or not settings.client_secret:
         raise SettingsError(
             "The desk needs AUTH0_DOMAIN, AUTH0_AUDIENCE, CLIENT_ID and CLIENT_SECRET "
@@ -79,7 +80,7 @@ def create_app(
         secret = settings.client_secret
         assert secret is not None and settings.client_id is not None
         async with httpx.AsyncClient(
-            timeout=httpx.Timeout(10.0, connect=3.0),
+            timeout=httpx.Timeout(upstream_timeout, connect=min(3.0, upstream_timeout)),
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
             headers={"User-Agent": f"userdesk/{__version__}"},
         ) as http:
