@@ -23,6 +23,11 @@ ROUTES = [
     ("GET", "/user-blocks/{user}", "read:users"),
     ("GET", "/logs", "read:logs"),
     ("GET", "/users/{user}/logs", "read:logs"),
+    ("GET", "/roles", "read:roles"),
+    ("POST", "/roles", "create:roles"),
+    ("GET", "/users/{user}/roles", "read:roles"),
+    ("GET", "/users/{user}/permissions", "read:users"),
+    ("DELETE", "/user-blocks/{user}", "update:users"),
 ]
 
 
