@@ -1,0 +1,177 @@
+"""GET /api/users through the desk next to the same page straight from the tenant.
+
+Starts ``userdesk serve`` (desk and embedded tenant in one process, as in production) on free
+ports in a temporary data directory, then runs 10 concurrent clients for a bounded time
+against each endpoint, 50 users per page, and prints requests per second and p50/p99 latency.
+The difference is the desk's own overhead: token verification, the Management call, reshaping.
+
+    .venv/bin/python bench/desk_users.py [--seconds 5] [--clients 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+PER_PAGE = 50
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_up(url: str, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+async def load(
+    url: str, params: dict[str, str | int], token: str, clients: int, seconds: float
+) -> list[float]:
+    latencies: list[float] = []
+    failures = 0
+    stop_at = time.perf_counter() + seconds
+
+    async def one_client(client: httpx.AsyncClient) -> None:
+        nonlocal failures
+        while time.perf_counter() < stop_at:
+            started = time.perf_counter()
+            response = await client.get(url, params=params)
+            if response.status_code != 200:
+                failures += 1
+                continue
+            latencies.append(time.perf_counter() - started)
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(
+        headers={"Authorization": f"Bearer {token}"}, limits=limits, timeout=30
+    ) as client:
+        # Warm up: JWKS, the Management token, connections.
+        await client.get(url, params=params)
+        await asyncio.gather(*(one_client(client) for _ in range(clients)))
+    if failures:
+        print(f"  ({failures} non-200 answers left out)")
+    return latencies
+
+
+def report(name: str, latencies: list[float], seconds: float) -> None:
+    ordered = sorted(latencies)
+    p50 = statistics.median(ordered) * 1000
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+    print(f"{name:<34} {len(ordered) / seconds:8.1f} req/s   p50 {p50:7.1f} ms   p99 {p99:7.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--clients", type=int, default=10)
+    args = parser.parse_args()
+
+    data_dir = Path(tempfile.mkdtemp(prefix="userdesk-bench-"))
+    desk_port, tenant_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AUTH0_", "CLIENT_"))}
+    env["USERDESK_TENANT_DEMO_USERS"] = "200"
+    userdesk = Path(sys.executable).with_name("userdesk")
+    server = subprocess.Popen(
+        [
+            str(userdesk),
+            "serve",
+            "--port",
+            str(desk_port),
+            "--tenant-port",
+            str(tenant_port),
+            "--data-dir",
+            str(data_dir),
+        ],
+        cwd=data_dir,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        desk = f"http://127.0.0.1:{desk_port}"
+        tenant = f"http://127.0.0.1:{tenant_port}"
+        wait_until_up(f"{desk}/api/health", deadline)
+        wait_until_up(f"{tenant}/.well-known/jwks.json", deadline)
+        config = json.loads((data_dir / "tenant.json").read_text())
+        script, backend = config["script_client"], config["backend"]
+        staff = httpx.post(
+            f"{tenant}/oauth/token",
+            data={
+                "grant_type": "password",
+                "client_id": script["client_id"],
+                "client_secret": script["client_secret"],
+                "username": config["admin"]["email"],
+                "password": config["admin"]["password"],
+                "audience": config["api_audience"],
+                "scope": "openid",
+            },
+        ).json()["access_token"]
+        machine = httpx.post(
+            f"{tenant}/oauth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": backend["client_id"],
+                "client_secret": backend["client_secret"],
+                "audience": config["management_audience"],
+            },
+        ).json()["access_token"]
+
+        print(
+            f"GET users, {PER_PAGE} per page, {args.clients} concurrent clients, "
+            f"{args.seconds:.0f} s each (desk and tenant share one process and event loop)"
+        )
+        direct = asyncio.run(
+            load(
+                f"{tenant}/api/v2/users",
+                {"page": 0, "per_page": PER_PAGE, "include_totals": "true"},
+                machine,
+                args.clients,
+                args.seconds,
+            )
+        )
+        report("tenant GET /api/v2/users", direct, args.seconds)
+        through = asyncio.run(
+            load(
+                f"{desk}/api/users",
+                {"page": 1, "per_page": PER_PAGE},
+                staff,
+                args.clients,
+                args.seconds,
+            )
+        )
+        report("desk   GET /api/users", through, args.seconds)
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
