@@ -151,3 +151,15 @@ def test_injected_503_after_a_delete_reached_the_tenant_is_retried_safely(
         assert client.delete(f"/api/users/{target['user_id']}").status_code == 204
         assert client.get(f"/api/users/{target['user_id']}").status_code == 404
     assert proxy.reached_tenant("DELETE", r"/api/v2/users/.+") == 2
+
+
+def test_injected_malformed_json_is_502_not_500(
+    proxied: tuple[RunningTenant, FaultProxy, RunningDesk],
+) -> None:
+    tenant, proxy, desk = proxied
+    with desk.client(admin_token(tenant)) as client:
+        proxy.inject("GET", r"/api/v2/users", Fault.malformed_json())
+        response = client.get("/api/users")
+    assert response.status_code == 502
+    assert response.json()["error"] == "upstream_error"
+    assert "not JSON" in response.json()["message"]

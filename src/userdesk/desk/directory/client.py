@@ -76,7 +76,7 @@ class ManagementClient:
 
     async def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         response = await self._send("GET", path, params=params, idempotent=True)
-        return response.json()
+        return _json(response)
 
     async def delete(self, path: str) -> int:
         response = await self._send("DELETE", path, idempotent=True)
@@ -84,7 +84,7 @@ class ManagementClient:
 
     async def post(self, path: str, body: dict[str, Any]) -> Any:
         response = await self._send("POST", path, json=body, idempotent=False)
-        return response.json() if response.content else None
+        return _json(response) if response.content else None
 
     async def _send(
         self,
@@ -164,6 +164,18 @@ class ManagementClient:
         if response.status_code < 400:
             return response
         raise _status_error(response)
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError as exc:
+        error = UpstreamFailed(
+            f"The identity provider sent an answer that is not JSON ({response.request.method} "
+            f"{response.request.url.path}, HTTP {response.status_code})"
+        )
+        error.upstream_status = response.status_code
+        raise error from exc
 
 
 def _status_error(response: httpx.Response) -> DeskError:
