@@ -10,22 +10,12 @@ import httpx
 import pytest
 
 from tests.support.servers import RunningTenant
+from tests.support.tokens import machine_token
 
 
 def client_credentials_token(tenant: RunningTenant) -> str:
-    backend = tenant.config["backend"]
-    answer = httpx.post(
-        f"{tenant.url}/oauth/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": backend["client_id"],
-            "client_secret": backend["client_secret"],
-            "audience": tenant.config["management_audience"],
-        },
-        timeout=10,
-    )
-    answer.raise_for_status()
-    return str(answer.json()["access_token"])
+    """A real Management token from /oauth/token (client credentials of the desk's client)."""
+    return machine_token(tenant)
 
 
 def mint(tenant: RunningTenant, scope: str, **claims: Any) -> str:
