@@ -71,5 +71,8 @@ def test_openapi_names_every_schema_the_spa_uses(desk_http: httpx.Client) -> Non
     users = document["paths"]["/api/users"]["get"]["responses"]
     assert users["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/UserList")
     assert users["429"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorRead")
+    invalid = users["422"]["content"]["application/json"]["schema"]["$ref"]
+    assert invalid.endswith("/ErrorRead"), "422 must document the desk's error shape"
+    assert "HTTPValidationError" not in schemas
     assert "/api/users/{user_id}" in document["paths"]
     assert desk_http.get("/docs").status_code == 200

@@ -23,6 +23,12 @@ class ErrorRead(BaseModel):
     message: str
 
 
+# Every route with parameters documents its 422 with the desk's own shape, not FastAPI's.
+INVALID_REQUEST: dict[int | str, dict[str, object]] = {
+    422: {"model": ErrorRead, "description": "Invalid parameters"}
+}
+
+
 class DeskError(Exception):
     status_code = 500
     code = "internal_error"

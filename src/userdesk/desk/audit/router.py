@@ -10,12 +10,12 @@ from userdesk.desk.audit.repository import AuditFilter
 from userdesk.desk.audit.schemas import AuditEntryRead, AuditList
 from userdesk.desk.auth import RequirePermission, Staff
 from userdesk.desk.context import Audit
-from userdesk.desk.errors import ErrorRead
+from userdesk.desk.errors import INVALID_REQUEST, ErrorRead
 
 router = APIRouter(
     prefix="/api/audit",
     tags=["audit"],
-    responses={401: {"model": ErrorRead}, 403: {"model": ErrorRead}},
+    responses={401: {"model": ErrorRead}, 403: {"model": ErrorRead}, **INVALID_REQUEST},
 )
 
 CanReadAudit = Annotated[Staff, RequirePermission("read:audit")]

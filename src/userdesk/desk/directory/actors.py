@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from userdesk.desk.auth import Staff
 from userdesk.desk.directory.client import ManagementClient
-from userdesk.desk.errors import DeskError
+from userdesk.desk.errors import DeskError, NotFound
 
 TTL_SECONDS = 600.0
 MAX_ENTRIES = 1000
@@ -33,6 +33,8 @@ class ActorEmails:
         try:
             profile = await self._management.get(ManagementClient.user_path(staff.sub))
             email = profile.get("email") if isinstance(profile, dict) else None
+        except NotFound:
+            email = None  # a machine client (sub "...@clients") is no user: remember that too
         except DeskError:
             # The write itself will meet the same trouble and say so; the audit entry must
             # not wait for, or fail on, a cosmetic lookup.

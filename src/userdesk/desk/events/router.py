@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from userdesk.desk.auth import CurrentStaff
-from userdesk.desk.errors import ErrorRead
+from userdesk.desk.errors import INVALID_REQUEST, ErrorRead
 from userdesk.desk.events import service
 from userdesk.desk.events.schemas import EventRead
 
-router = APIRouter(prefix="/api/events", tags=["events"])
+router = APIRouter(prefix="/api/events", tags=["events"], responses=INVALID_REQUEST)
 
 
 @router.get("", response_model=list[EventRead], summary="The sample events (public)")

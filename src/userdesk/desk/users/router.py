@@ -8,11 +8,12 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from userdesk.desk.auth import RequirePermission, Staff
 from userdesk.desk.context import Actors, Audit, Directory, RequestId
-from userdesk.desk.errors import ErrorRead
+from userdesk.desk.errors import INVALID_REQUEST, ErrorRead
 from userdesk.desk.users.schemas import UserList, UserRead
 from userdesk.desk.users.service import UserService
 
 _upstream_errors: dict[int | str, dict[str, object]] = {
+    **INVALID_REQUEST,
     401: {"model": ErrorRead},
     403: {"model": ErrorRead},
     429: {"model": ErrorRead, "description": "Rate limited by the identity provider"},
