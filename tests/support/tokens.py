@@ -1,12 +1,14 @@
 """Tokens from a real tenant for tests: machine tokens, password-grant tokens, users with roles.
 
 ``tenant`` is always a running ``tests.support.servers.RunningTenant``; every helper talks to
-it over HTTP, except where noted.
+it over HTTP, as any client of the tenant would.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -65,41 +67,42 @@ def password_token(
 
 
 def create_user_with_role(tenant: RunningTenant, email: str, password: str, role_name: str) -> str:
-    """Create a database user holding ``role_name``; returns its ``auth0|…`` user_id.
-
-    Writes through the tenant's own database session until the Management API can create
-    users and assign roles over HTTP.
-    """
-    from sqlalchemy import select
-
-    from userdesk.tenant import ids
-    from userdesk.tenant.keys import utcnow
-    from userdesk.tenant.passwords import hash_password
-    from userdesk.tenant.store.models import Role, User, UserRole
-
-    sessions = tenant.app.state.tenant.sessions
-    user_id = f"auth0|{ids.local_user_id()}"
-    now = utcnow()
-    with sessions() as session, session.begin():
-        role = session.scalar(select(Role).where(Role.name == role_name))
-        if role is None:
+    """Create a database user holding ``role_name`` through the Management API; its user_id."""
+    with httpx.Client(
+        base_url=f"{tenant.url}/api/v2",
+        headers={"Authorization": f"Bearer {_management_token(tenant)}"},
+        timeout=10,
+    ) as api:
+        roles = api.get("/roles", params={"name_filter": role_name, "per_page": 100})
+        roles.raise_for_status()
+        role_ids = [r["id"] for r in roles.json() if r["name"] == role_name]
+        if not role_ids:
             raise LookupError(f"no role named {role_name!r}")
-        session.add(
-            User(
-                user_id=user_id,
-                connection=CONNECTION,
-                email=email,
-                email_domain=email.rsplit("@", 1)[-1],
-                email_verified=True,
-                name=email,
-                nickname=email.split("@", 1)[0],
-                password_hash=hash_password(password),
-                created_at=now,
-                updated_at=now,
-                app_metadata={},
-                user_metadata={},
-            )
+        created = api.post(
+            "/users",
+            json={
+                "connection": CONNECTION,
+                "email": email,
+                "password": password,
+                "email_verified": True,
+            },
         )
-        session.flush()
-        session.add(UserRole(user_id=user_id, role_id=role.id))
+        created.raise_for_status()
+        user_id: str = created.json()["user_id"]
+        assigned = api.post(f"/users/{quote(user_id, safe='')}/roles", json={"roles": role_ids})
+        assigned.raise_for_status()
     return user_id
+
+
+# One Management token per tenant for the helpers above, so that creating users does not add
+# a client-credentials exchange (a seccft event) each time: some tests count those.
+_management_tokens: dict[str, tuple[str, float]] = {}
+
+
+def _management_token(tenant: RunningTenant) -> str:
+    cached = _management_tokens.get(tenant.url)
+    if cached is not None and cached[1] > time.monotonic():
+        return cached[0]
+    token = machine_token(tenant)
+    _management_tokens[tenant.url] = (token, time.monotonic() + 3600)
+    return token

@@ -18,6 +18,21 @@ from userdesk.tenant.store.models import FailedLogin
 MakeUser = Callable[..., tuple[str, str, str]]
 
 
+@pytest.fixture(scope="module")
+def tenant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningTenant]:
+    """A tenant of this module's own: its many failing attempts stay off the shared tenant's
+    per-IP limit, and its brute-force counters off everyone else's tests."""
+
+    def no_ip_limit(options: dict[str, Any]) -> None:
+        options["auth_rate_limit_per_minute"] = None
+
+    running = start_tenant(
+        tmp_path_factory.mktemp("brute-force"), demo_users=0, configure=no_ip_limit
+    )
+    yield running
+    running.stop()
+
+
 def password_form(tenant: RunningTenant, email: str, password: str) -> dict[str, str]:
     script = tenant.config["script_client"]
     return {

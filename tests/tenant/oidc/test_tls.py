@@ -1,0 +1,76 @@
+"""TLS mode smoke test: discovery over https, trusted through the tenant's own local CA."""
+
+from __future__ import annotations
+
+import ssl
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+from tests.support.servers import ServerThread, bind_loopback
+from userdesk.tenant.app import create_app
+from userdesk.tenant.settings import TenantSettings
+from userdesk.tenant.tls import ensure_certificates
+
+
+def test_discovery_over_https_with_the_local_ca_and_secure_cookies(tmp_path: Path) -> None:
+    files = ensure_certificates(tmp_path)
+    sock = bind_loopback()
+    origin = f"https://localhost:{sock.getsockname()[1]}"
+    settings = TenantSettings(
+        data_dir=tmp_path,
+        public_url=origin,
+        demo_users=0,
+        admin_password="Admin-password-for-tests-1",
+    )
+    app = create_app(settings)
+    thread = ServerThread(app, sock)
+    thread.server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            log_level="warning",
+            lifespan="on",
+            ssl_certfile=str(files.cert),
+            ssl_keyfile=str(files.key),
+        )
+    )
+    thread.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    thread.start()
+    try:
+        trust = ssl.create_default_context(cafile=str(files.ca_cert))
+        with httpx.Client(base_url=origin, verify=trust, timeout=10) as http:
+            doc = http.get("/.well-known/openid-configuration").json()
+            assert doc["issuer"] == f"{origin}/"
+            assert doc["jwks_uri"] == f"{origin}/.well-known/jwks.json"
+            spa = app.state.tenant.sessions
+            with spa() as session:
+                from sqlalchemy import select
+
+                from userdesk.tenant.store.models import Client
+
+                client_id = session.scalars(
+                    select(Client.client_id).where(Client.app_type == "spa")
+                ).one()
+            page = http.get(
+                "/authorize",
+                params={
+                    "client_id": client_id,
+                    "redirect_uri": "http://localhost:8000",
+                    "response_type": "code",
+                    "code_challenge": "x" * 43,
+                    "code_challenge_method": "S256",
+                },
+            )
+            assert page.status_code == 200
+            assert "Secure" in page.headers["set-cookie"]
+        # Without the CA the certificate is not trusted.
+        with httpx.Client(base_url=origin, timeout=10) as untrusted:
+            try:
+                untrusted.get("/.well-known/jwks.json")
+            except httpx.ConnectError:
+                pass
+            else:
+                raise AssertionError("the local certificate was trusted without its CA")
+    finally:
+        thread.stop()
