@@ -1,0 +1,128 @@
+"""schemathesis over real HTTP against both OpenAPI documents: the desk with an Admin token and
+the tenant's Management API with a machine token. Whatever schemathesis generates, no answer is
+a 5xx and every answer matches the schema the server publishes for it.
+
+Examples per operation are bounded (``EXAMPLES``) so this runs in CI in about a minute; raise
+``USERDESK_SCHEMATHESIS_EXAMPLES`` locally for a deeper run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from tests.support.desk import RunningDesk, start_desk
+from tests.support.forge import Forge, Forgery, bearer
+from tests.support.servers import RunningTenant, start_tenant
+from tests.support.tokens import machine_token
+
+EXAMPLES = int(os.environ.get("USERDESK_SCHEMATHESIS_EXAMPLES", "12"))
+# Operations that fail today for a reason named here; each must keep failing until fixed.
+KNOWN_DESK_DEFECTS: dict[str, str] = {
+    "GET /api/audit/{entry_id}": "src/userdesk/desk/audit/router.py:49 takes an unbounded int; "
+    "an id past SQLite's 64-bit INTEGER raises OverflowError and the desk answers 500",
+    "GET /api/events": "src/userdesk/desk/events/schemas.py:15 `time: time` is published as "
+    'format "time" (RFC 3339, needs an offset) but served as "11:30:00"',
+    "GET /api/events/{event_id}": "same EventRead.time mismatch as GET /api/events",
+}
+KNOWN_MANAGEMENT_DEFECTS: dict[str, str] = {
+    "GET /api/v2/users": "src/userdesk/tenant/management/users/routes.py:33 documents list items "
+    "as UserRead (user_id required), but fields=/include_fields= can strip every field",
+}
+CHECKS = [not_a_server_error, response_schema_conformance]
+BOUNDED = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@pytest.fixture(scope="module")
+def generated_tenant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningTenant]:
+    # Its own tenant: generated deletes and patches must not disturb other tests' users.
+    running = start_tenant(tmp_path_factory.mktemp("schemathesis"), demo_users=3)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def generated_desk(generated_tenant: RunningTenant) -> Iterator[RunningDesk]:
+    running = start_desk(generated_tenant)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def desk_schema(generated_desk: RunningDesk) -> Any:
+    return schemathesis.openapi.from_url(f"{generated_desk.url}/openapi.json")
+
+
+@pytest.fixture(scope="module")
+def management_schema(generated_tenant: RunningTenant) -> Any:
+    schema = schemathesis.openapi.from_url(f"{generated_tenant.url}/openapi.json")
+    return schema.include(path_regex=r"^/api/v2/")
+
+
+@pytest.fixture(scope="module")
+def admin_headers(generated_tenant: RunningTenant) -> dict[str, str]:
+    forge = Forge.for_tenant(generated_tenant, generated_tenant.config["api_audience"])
+    return bearer(forge.token(Forgery.WITH_PERMISSION, ["manage:users"]))
+
+
+@pytest.fixture(scope="module")
+def machine_headers(generated_tenant: RunningTenant) -> dict[str, str]:
+    return bearer(machine_token(generated_tenant))
+
+
+def exercise(schema: Any, base_url: str, headers: dict[str, str]) -> dict[str, str]:
+    """Every operation of ``schema`` with a bounded number of generated cases; the failures.
+
+    Driven by hand rather than with ``schema.parametrize()``: the schema lives on a server
+    started by a fixture, and schemathesis' fixture-based loader does not run under pytest 9.
+    """
+    failures = {}
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @BOUNDED
+        @given(case=operation.as_strategy())
+        def one(case: Any) -> None:
+            case.call_and_validate(base_url=base_url, headers=headers, checks=CHECKS)
+
+        try:
+            one()
+        except (Exception, BaseExceptionGroup) as exc:  # all failures are reported together
+            failures[operation.label] = str(exc)
+    return failures
+
+
+def judge(failures: dict[str, str], known: dict[str, str]) -> None:
+    """Fail on any new failure, and on a known defect that no longer fails (then drop it)."""
+    new = {label: text for label, text in failures.items() if label not in known}
+    fixed = sorted(set(known) - set(failures))
+    report = "\n\n".join(f"== {label}\n{text[:3000]}" for label, text in new.items())
+    assert not new, f"{len(new)} operation(s) failed:\n{report}"
+    assert not fixed, f"known defects no longer fail, remove them from the list: {fixed}"
+
+
+def test_desk_answers_match_its_schema(
+    desk_schema: Any, generated_desk: RunningDesk, admin_headers: dict[str, str]
+) -> None:
+    judge(exercise(desk_schema, generated_desk.url, admin_headers), KNOWN_DESK_DEFECTS)
+
+
+def test_management_api_answers_match_its_schema(
+    management_schema: Any, generated_tenant: RunningTenant, machine_headers: dict[str, str]
+) -> None:
+    judge(
+        exercise(management_schema, generated_tenant.url, machine_headers),
+        KNOWN_MANAGEMENT_DEFECTS,
+    )
