@@ -203,3 +203,18 @@ def test_refusal_unknown_realm(
     form = script_form(tenant, username=email, password=password, realm=realm)
     answer = http.post("/oauth/token", data=form)
     assert answer.status_code == 403
+
+
+def test_user_tokens_for_the_management_api_carry_no_administration_scopes(
+    tenant: RunningTenant, make_user: MakeUser
+) -> None:
+    email, password, _ = make_user("Admin")
+    host = tenant.url.split("://", 1)[1]
+    for audience in (tenant.config["management_audience"], f"https://{host}/api/v2/"):
+        answer = password_token(
+            tenant, email, password, audience=audience, scope="openid read:users delete:users"
+        )
+        assert answer["scope"] == "openid"
+        claims = decode(tenant, answer["access_token"], audience)
+        assert claims["scope"] == "openid"
+        assert "permissions" not in claims

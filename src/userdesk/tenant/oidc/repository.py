@@ -48,6 +48,16 @@ class ResourceServerRepository(Repository[ResourceServer]):
             select(ResourceServer).where(ResourceServer.identifier == identifier)
         )
 
+    def system_api_for(self, audience: str) -> ResourceServer | None:
+        """The Management API when ``audience`` names it in its other scheme (SDKs send https)."""
+        if "://" not in audience:
+            return None
+        host_path = audience.split("://", 1)[1]
+        for api in self.session.scalars(select(ResourceServer).where(ResourceServer.is_system)):
+            if api.identifier.split("://", 1)[-1] == host_path:
+                return api
+        return None
+
 
 class ClientGrantRepository(Repository[ClientGrant]):
     model = ClientGrant
