@@ -7,6 +7,7 @@ it to serve the built SPA next to a real tenant.
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,12 +51,17 @@ def start_desk(
     tenant_or_settings: RunningTenant | Any,
     *,
     port: int = 0,
+    sock: socket.socket | None = None,
+    host_name: str = "127.0.0.1",
     static_dir: Path | None = None,
     **app_options: Any,
 ) -> RunningDesk:
-    """Serve the desk on ``port`` (0: any free port) until ``stop()``.
+    """Serve the desk on ``port`` (0: any free port), or on ``sock``, until ``stop()``.
 
-    ``app_options`` go to ``create_app`` (``clock``, ``retry``) for tests of expiry and faults.
+    Pass ``sock`` when the desk's URL must be known before the tenant starts (the tenant seeds
+    the SPA's callback URLs from it); ``host_name`` is the name put in ``url`` (``localhost``
+    for browsers). ``app_options`` go to ``create_app`` (``clock``, ``retry``,
+    ``upstream_timeout``) for tests of expiry and faults.
     """
     from userdesk.desk.app import create_app
 
@@ -64,9 +70,9 @@ def start_desk(
         if isinstance(tenant_or_settings, RunningTenant)
         else tenant_or_settings
     )
-    sock = bind_loopback(port)
+    sock = sock or bind_loopback(port)
     app = create_app(settings, static_dir=static_dir, **app_options)
     thread = ServerThread(app, sock).start()
     return RunningDesk(
-        url=f"http://127.0.0.1:{thread.port}", app=app, thread=thread, settings=settings
+        url=f"http://{host_name}:{thread.port}", app=app, thread=thread, settings=settings
     )
