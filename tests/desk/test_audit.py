@@ -1,0 +1,102 @@
+"""The audit database: its own migrations, DATABASE_URL, and attempted-before-the-call."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.desk.conftest import STAFF_PASSWORD
+from tests.support.desk import RunningDesk, desk_settings, start_desk
+from tests.support.faultproxy import Fault, FaultProxy
+from tests.support.servers import RunningTenant, bind_loopback, start_tenant
+from tests.support.tokens import create_user_with_role, password_token
+
+
+def outcomes(db: Path, target: str) -> list[str]:
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute(
+            "SELECT outcome FROM audit_entries WHERE target = ? ORDER BY id", (target,)
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
+def test_database_url_moves_the_audit_log_and_survives_restarts(
+    desk_tenant: RunningTenant, staff_tokens: dict[str, str], tmp_path: Path
+) -> None:
+    db = tmp_path / "elsewhere" / "audit.db"
+    settings = desk_settings(desk_tenant, database_url=f"sqlite+aiosqlite:///{db}")
+    victim = create_user_with_role(desk_tenant, "moved@userdesk.test", STAFF_PASSWORD, "Viewer")
+    desk = start_desk(settings)
+    try:
+        with desk.client(staff_tokens["Admin"]) as admin:
+            assert admin.delete(f"/api/users/{victim}").status_code == 204
+    finally:
+        desk.stop()
+    assert outcomes(db, victim) == ["succeeded"]
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT version_num FROM desk_alembic_version").fetchall() == [
+            ("0001",)
+        ]
+
+    again = start_desk(settings)  # migrations run again at startup and change nothing
+    try:
+        with again.client(staff_tokens["Auditor"]) as auditor:
+            entries = auditor.get("/api/audit", params={"target": victim}).json()["entries"]
+        assert [e["outcome"] for e in entries] == ["succeeded"]
+    finally:
+        again.stop()
+
+
+@pytest.fixture
+def slow_tenant(tmp_path: Path) -> Iterator[tuple[RunningTenant, FaultProxy, RunningDesk]]:
+    probe = bind_loopback()
+    port = probe.getsockname()[1]
+    probe.close()
+    proxy = FaultProxy(f"http://127.0.0.1:{port}").start()
+    tenant = start_tenant(
+        tmp_path, port=port, demo_users=0, configure=lambda o: o.update(public_url=proxy.url)
+    )
+    desk = start_desk(desk_settings(tenant), upstream_timeout=10.0)
+    yield tenant, proxy, desk
+    desk.stop()
+    tenant.stop()
+    proxy.stop()
+
+
+def test_injected_slow_delete_shows_the_entry_committed_as_attempted_before_the_call(
+    slow_tenant: tuple[RunningTenant, FaultProxy, RunningDesk], tmp_path: Path
+) -> None:
+    tenant, proxy, desk = slow_tenant
+    admin = tenant.config["admin"]
+    token = password_token(
+        tenant, admin["email"], admin["password"], audience=tenant.config["api_audience"]
+    )["access_token"]
+    victim = create_user_with_role(tenant, "slow@userdesk.test", STAFF_PASSWORD, "Viewer")
+    db = tmp_path / "audit.sqlite3"
+    proxy.inject("DELETE", r"/api/v2/users/.+", Fault.slow(2.0))
+    answer: list[httpx.Response] = []
+
+    def delete() -> None:
+        with desk.client(token) as client:
+            answer.append(client.delete(f"/api/users/{victim}"))
+
+    worker = threading.Thread(target=delete)
+    worker.start()
+    seen_in_flight: list[str] = []
+    deadline = time.monotonic() + 10
+    while not seen_in_flight and time.monotonic() < deadline:
+        if db.exists():
+            seen_in_flight = outcomes(db, victim)
+        time.sleep(0.05)
+    worker.join(timeout=30)
+
+    # Read from the database by another connection while the DELETE was held upstream.
+    assert seen_in_flight == ["attempted"]
+    assert answer[0].status_code == 204
+    assert outcomes(db, victim) == ["succeeded"]
