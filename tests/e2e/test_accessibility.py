@@ -1,0 +1,91 @@
+"""axe-core finds no serious or critical violation on any page, signed in or not."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import Staff, new_page
+from tests.e2e.pages import TenantLoginPage, UsersPage, assert_accessible, screenshot
+from tests.e2e.stack import Stack
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize(
+    ("path", "ready"),
+    [
+        ("/", "Events"),
+        ("/about", "About Userdesk"),
+        ("/no/such/page", "Page not found"),
+    ],
+)
+def test_public_pages(anonymous_page: Page, stack: Stack, path: str, ready: str) -> None:
+    anonymous_page.goto(f"{stack.desk_url}{path}")
+    expect(anonymous_page.get_by_role("heading", level=1)).to_have_text(ready)
+    anonymous_page.wait_for_load_state("networkidle")
+    screenshot(anonymous_page, f"public-{ready.lower().replace(' ', '-')}")
+    assert_accessible(anonymous_page)
+
+
+def test_tenant_login_page(anonymous_page: Page, stack: Stack) -> None:
+    anonymous_page.goto(f"{stack.desk_url}/users")
+    anonymous_page.wait_for_url(re.compile(re.escape(stack.tenant.url)))
+    TenantLoginPage(anonymous_page).expect_shown()
+    assert_accessible(anonymous_page)
+
+
+def test_event_page(admin_page: Page, stack: Stack) -> None:
+    admin_page.goto(f"{stack.desk_url}/events/2")
+    expect(admin_page.get_by_role("heading", level=1)).to_have_text("Rescue Center Goods Drive")
+    assert_accessible(admin_page)
+
+
+def test_users_page_and_delete_dialog(admin_page: Page, stack: Stack) -> None:
+    users = UsersPage(admin_page, stack.desk_url).open()
+    users.wait_loaded()
+    admin_page.wait_for_load_state("networkidle")
+    assert_accessible(admin_page)
+
+    dialog = users.ask_delete(users.emails()[0])
+    # Keyboard users land inside the dialog, on the safe choice, and Escape backs out.
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    assert_accessible(admin_page)
+    admin_page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+
+
+def test_users_page_is_usable_from_the_keyboard(admin_page: Page, stack: Stack) -> None:
+    users = UsersPage(admin_page, stack.desk_url).open()
+    users.wait_loaded()
+    users.search_box.focus()
+    admin_page.keyboard.type("zzqx-nobody")
+    expect(users.empty).to_have_text("No users match this search.")
+    admin_page.keyboard.press("Control+A")
+    admin_page.keyboard.press("Backspace")
+    expect(users.rows).to_have_count(10)
+    # Sorting from the keyboard: focus the column header and press Enter.
+    header = admin_page.get_by_role("columnheader", name="Logins")
+    header.focus()
+    with admin_page.expect_response(lambda r: "sort=logins_count" in r.url):
+        admin_page.keyboard.press("Enter")
+    expect(header).to_have_attribute("aria-sort", "ascending")
+
+
+def test_viewer_and_missing_permission_pages(
+    browser: Browser, viewer: Staff, no_role: Staff, stack: Stack
+) -> None:
+    for staff in (viewer, no_role):
+        context, page = new_page(browser, staff.state)
+        try:
+            page.goto(f"{stack.desk_url}/users")
+            if staff is viewer:
+                UsersPage(page, stack.desk_url).wait_loaded()
+            else:
+                expect(page.get_by_test_id("missing-permission")).to_be_visible()
+            page.wait_for_load_state("networkidle")
+            assert_accessible(page)
+        finally:
+            context.close()
