@@ -39,6 +39,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
+        if self.database_url is not None:
+            self.database_url = _async_database_url(self.database_url)
         if self.auth0_domain is not None:
             self.auth0_domain = _check_domain(self.auth0_domain)
             missing = [name for name in _REQUIRED_WITH_DOMAIN if not self._value_of(name)]
@@ -112,6 +114,23 @@ def _check_domain(value: str) -> str:
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise ValueError(f"AUTH0_DOMAIN must be a bare host or origin without a path: {value!r}")
     return value.rstrip("/")
+
+
+# The audit log runs on SQLAlchemy's asyncio engine: plain URLs get the usual async driver.
+_ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+
+
+def _async_database_url(value: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        # The URL may hold a password: say what is wrong, not what it is.
+        raise ValueError("DATABASE_URL is not a database URL (dialect+driver://...)") from None
+    driver = _ASYNC_DRIVERS.get(url.drivername)
+    return url.set(drivername=driver).render_as_string(hide_password=False) if driver else value
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -110,3 +110,17 @@ def test_embedded_settings_come_from_tenant_json() -> None:
     assert settings.client_id == "backend"
     assert settings.spa_client_id == "spa"
     assert SECRET not in repr(settings)
+
+
+def test_a_plain_sqlite_url_gets_the_async_driver(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////var/lib/userdesk/audit.db")
+    assert load_settings().audit_database_url == "sqlite+aiosqlite:////var/lib/userdesk/audit.db"
+
+
+def test_a_bad_database_url_is_named_without_its_password(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"not a url {SECRET}")
+    with pytest.raises(SettingsError, match="DATABASE_URL") as caught:
+        load_settings()
+    assert SECRET not in str(caught.value)
