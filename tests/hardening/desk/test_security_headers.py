@@ -14,7 +14,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, StreamingResponse
 
-from tests.support.servers import ServerThread, bind_loopback
+from tests.support.desk import RunningDesk
+from tests.support.forge import Forge, Forgery, bearer
+from tests.support.servers import RunningTenant, ServerThread, bind_loopback
 from userdesk.desk.security import content_security_policy, install_security_headers, origin_of
 
 TENANT = "http://127.0.0.1:8001"
@@ -186,3 +188,51 @@ def test_tenant_origin_is_normalised(given: str, origin: str) -> None:
 def test_tenant_origin_cannot_inject_directives(bad: str) -> None:
     with pytest.raises(ValueError):
         content_security_policy(origin_of(bad))
+
+
+# -- the real desk --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/api/health", "/api/users", "/api/nope", "/", "/users/x"])
+def test_desk_app_sends_the_headers_on_every_answer(hard_desk: RunningDesk, path: str) -> None:
+    with hard_desk.client() as client:
+        response = client.get(path)
+    policy = directives(response.headers["content-security-policy"])
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] in ("no-referrer", "strict-origin")
+
+
+def test_desk_app_policy_names_its_own_tenant(
+    hard_desk: RunningDesk, hard_tenant: RunningTenant
+) -> None:
+    with hard_desk.client() as client:
+        policy = directives(client.get("/").headers["content-security-policy"])
+    tenant_origin = hard_tenant.url.rstrip("/")
+    assert policy["connect-src"] == ["'self'", tenant_origin]
+    assert policy["frame-src"] == [tenant_origin]
+    assert policy["script-src"] == ["'self'"]
+
+
+def test_desk_app_cors_is_closed(hard_desk: RunningDesk) -> None:
+    with hard_desk.client() as client:
+        preflight = client.options(
+            "/api/users",
+            headers={
+                "Origin": "https://evil.example",
+                "Access-Control-Request-Method": "DELETE",
+                "Access-Control-Request-Headers": "authorization",
+            },
+        )
+        simple = client.get("/api/health", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in preflight.headers
+    assert "access-control-allow-origin" not in simple.headers
+
+
+def test_desk_app_error_answers_carry_the_headers_too(
+    hard_desk: RunningDesk, desk_forge: Forge
+) -> None:
+    with hard_desk.client() as client:
+        refused = client.get("/api/users", headers=bearer(desk_forge.token(Forgery.ALG_NONE)))
+    assert refused.status_code == 401
+    assert "frame-ancestors 'none'" in refused.headers["content-security-policy"]
