@@ -65,13 +65,18 @@ def test_tenant_rate_limiting_is_429_with_retry_after(tmp_path: Path) -> None:
     desk = start_desk(tenant)
     try:
         with desk.client(admin_token(tenant)) as client:
-            answers = [client.get("/api/users") for _ in range(8)]
-        statuses = [a.status_code for a in answers]
-        assert 200 in statuses
-        limited = next(a for a in answers if a.status_code == 429)
+            # The tenant's window is a fixed minute: near its end a request may land in the
+            # next one, so ask until the limit shows rather than a fixed number of times.
+            answers = []
+            for _ in range(20):
+                answers.append(client.get("/api/users"))
+                if answers[-1].status_code == 429:
+                    break
+        assert answers[0].status_code == 200
+        limited = answers[-1]
+        assert limited.status_code == 429
         assert limited.json()["error"] == "rate_limited"
         assert int(limited.headers["retry-after"]) >= 1
-        assert statuses[statuses.index(429) :] == [429] * (len(statuses) - statuses.index(429))
     finally:
         desk.stop()
         tenant.stop()
