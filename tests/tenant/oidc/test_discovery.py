@@ -64,3 +64,14 @@ def test_checklist_kid_is_stable_across_requests(http: httpx.Client) -> None:
     first = http.get("/.well-known/jwks.json").json()["keys"][0]["kid"]
     second = http.get("/.well-known/jwks.json").json()["keys"][0]["kid"]
     assert first == second
+
+
+def test_openapi_documents_the_token_endpoint_body_and_answers(http: httpx.Client) -> None:
+    token = http.get("/openapi.json").json()["paths"]["/oauth/token"]["post"]
+    content = token["requestBody"]["content"]
+    assert {"application/x-www-form-urlencoded", "application/json"} <= set(content)
+    assert "grant_type" in content["application/json"]["schema"]["required"]
+    assert token["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/TokenAnswer"
+    )
+    assert "403" in token["responses"]

@@ -15,23 +15,36 @@ from userdesk.tenant.oidc import grants
 from userdesk.tenant.oidc.clients import basic_credentials
 from userdesk.tenant.oidc.deps import AuthRateLimit, ClientIp, OidcDb, Params
 from userdesk.tenant.oidc.discovery import openid_configuration
+from userdesk.tenant.oidc.schemas import (
+    ERRORS,
+    Jwks,
+    OpenIdConfiguration,
+    TokenAnswer,
+    TokenRequestBody,
+    body_of,
+)
 
 router = APIRouter(tags=["authentication"])
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
-@router.get("/.well-known/openid-configuration")
+@router.get("/.well-known/openid-configuration", response_model=OpenIdConfiguration)
 def discovery(tenant: Tenant) -> dict[str, Any]:
     return openid_configuration(tenant)
 
 
-@router.get("/.well-known/jwks.json")
+@router.get("/.well-known/jwks.json", response_model=Jwks)
 def jwks(tenant: Tenant) -> dict[str, Any]:
     return tenant.keys.jwks()
 
 
-@router.post("/oauth/token", dependencies=[AuthRateLimit])
+@router.post(
+    "/oauth/token",
+    dependencies=[AuthRateLimit],
+    responses={200: {"model": TokenAnswer}, **ERRORS},
+    openapi_extra=body_of(TokenRequestBody),
+)
 def token(
     params: Params,
     db: OidcDb,

@@ -11,21 +11,26 @@ from userdesk.tenant.context import Tenant
 from userdesk.tenant.oidc import logout, pages, revocation, sessions, userinfo
 from userdesk.tenant.oidc.clients import basic_credentials
 from userdesk.tenant.oidc.deps import ClientIp, OidcDb, Params
+from userdesk.tenant.oidc.schemas import ERRORS, RevokeRequestBody, UserInfoAnswer, body_of
 
 router = APIRouter(tags=["authentication"])
 
 SessionCookie = Annotated[str | None, Cookie(alias=sessions.COOKIE)]
 
 
-@router.get("/userinfo")
-@router.post("/userinfo")
+@router.get(
+    "/userinfo", response_model=UserInfoAnswer, response_model_exclude_none=True, responses=ERRORS
+)
+@router.post(
+    "/userinfo", response_model=UserInfoAnswer, response_model_exclude_none=True, responses=ERRORS
+)
 def userinfo_endpoint(
     db: OidcDb, tenant: Tenant, authorization: Annotated[str | None, Header()] = None
 ) -> dict[str, Any]:
     return userinfo.profile(db, tenant, authorization)
 
 
-@router.post("/oauth/revoke")
+@router.post("/oauth/revoke", responses=ERRORS, openapi_extra=body_of(RevokeRequestBody))
 def revoke_endpoint(
     params: Params,
     db: OidcDb,
