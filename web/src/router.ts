@@ -7,8 +7,13 @@ declare module "vue-router" {
   interface RouteMeta {
     requiresAuth?: boolean;
     title?: string;
+    /** The page's lazy chunk, fetched while the session is still being restored. */
+    load?: () => Promise<unknown>;
   }
 }
+
+const loadEvent = () => import("@/events/EventPage.vue");
+const loadUsers = () => import("@/users/UsersPage.vue");
 
 function settled(session: Session): Promise<void> {
   if (!session.isLoading.value) return Promise.resolve();
@@ -30,15 +35,15 @@ export function createDeskRouter(session: Session): Router {
       {
         path: "/events/:id",
         name: "event",
-        component: () => import("@/events/EventPage.vue"),
-        meta: { requiresAuth: true, title: "Event" },
+        component: loadEvent,
+        meta: { requiresAuth: true, title: "Event", load: loadEvent },
         props: true,
       },
       {
         path: "/users",
         name: "users",
-        component: () => import("@/users/UsersPage.vue"),
-        meta: { requiresAuth: true, title: "Users" },
+        component: loadUsers,
+        meta: { requiresAuth: true, title: "Users", load: loadUsers },
       },
       {
         path: "/about",
@@ -58,6 +63,8 @@ export function createDeskRouter(session: Session): Router {
   // Signed-in pages send the visitor to the login page and back to where they were going.
   router.beforeEach(async (to) => {
     if (!to.meta.requiresAuth) return true;
+    // vue-router fetches lazy pages only after the guards: start now, in parallel.
+    void to.meta.load?.().catch(() => undefined);
     await settled(session);
     if (session.isAuthenticated.value) return true;
     await session.login(to.fullPath);
