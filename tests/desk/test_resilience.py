@@ -14,6 +14,7 @@ import pytest
 
 from tests.support.desk import RunningDesk, desk_settings, start_desk
 from tests.support.faultproxy import Fault, FaultProxy
+from tests.support.forge import Forge, Forgery, bearer
 from tests.support.servers import RunningTenant, bind_loopback, start_tenant
 from tests.support.tokens import password_token
 
@@ -168,3 +169,19 @@ def test_injected_malformed_json_is_502_not_500(
     assert response.status_code == 502
     assert response.json()["error"] == "upstream_error"
     assert "not JSON" in response.json()["message"]
+
+
+def test_unknown_kids_cannot_make_the_desk_hammer_the_jwks_endpoint(
+    proxied: tuple[RunningTenant, FaultProxy, RunningDesk],
+) -> None:
+    tenant, proxy, desk = proxied
+    forge = Forge.for_tenant(tenant, tenant.config["api_audience"])
+    with desk.client(admin_token(tenant)) as client:
+        assert client.get("/api/users").status_code == 200  # keys fetched once, cached
+        for _ in range(10):
+            response = client.get(
+                "/api/users", headers=bearer(forge.token(Forgery.UNKNOWN_KID, ["read:users"]))
+            )
+            assert response.status_code == 401
+    # The first unknown kid may refetch (a key may have rotated); the next ones may not.
+    assert len(proxy.requests("GET", r"/\.well-known/jwks\.json")) <= 2
