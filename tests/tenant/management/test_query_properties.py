@@ -57,15 +57,10 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 def run(engine: Engine, q: str) -> list[str]:
     condition = build(parse(q), USER_SEARCH)
     compiled = str(select(User.pk).where(condition).compile(engine))
-    values = [v for v in _literals(q) if len(v) >= 4 and v.isalnum() is False]
-    for value in values:
-        assert value not in compiled, (value, compiled)
+    # Values travel as "?" parameters: the only quoted literal SQL may hold is LIKE's escape.
+    assert "'" not in compiled.replace("ESCAPE '\\'", ""), compiled
     with Session(engine) as session:
         return list(session.scalars(select(User.user_id).where(condition)))
-
-
-def _literals(q: str) -> list[str]:
-    return [part for part in q.replace('"', " ").split() if part]
 
 
 @settings(
