@@ -85,23 +85,34 @@ class JwksCache:
             try:
                 response = await self._http.get(self._url)
                 response.raise_for_status()
-                document = response.json()
+                keys = _signing_keys(response.json())
             except (httpx.HTTPError, ValueError) as exc:
                 if self._keys:
-                    return  # keep verifying with the keys we have; the provider may be back soon
+                    # Keep verifying with the keys we have, and try again in a little while
+                    # rather than on every request while the provider is away.
+                    self._fetched_at = time.monotonic() - JWKS_TTL + JWKS_MIN_REFETCH
+                    return
                 raise UpstreamUnavailable(
                     f"Cannot fetch the identity provider's signing keys from {self._url}"
                 ) from exc
-            keys: dict[str, jwt.PyJWK] = {}
-            for jwk in document.get("keys", []):
-                if jwk.get("use") not in (None, "sig") or jwk.get("kty") != "RSA":
-                    continue
-                try:
-                    keys[jwk.get("kid", "")] = jwt.PyJWK(jwk, algorithm="RS256")
-                except jwt.PyJWTError:
-                    continue
             self._keys = keys
             self._fetched_at = time.monotonic()
+
+
+def _signing_keys(document: Any) -> dict[str, jwt.PyJWK]:
+    if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
+        raise ValueError("not a JWK set")
+    keys: dict[str, jwt.PyJWK] = {}
+    for jwk in document["keys"]:
+        if not isinstance(jwk, dict) or jwk.get("use") not in (None, "sig"):
+            continue
+        if jwk.get("kty") != "RSA":
+            continue
+        try:
+            keys[str(jwk.get("kid", ""))] = jwt.PyJWK(jwk, algorithm="RS256")
+        except jwt.PyJWTError:
+            continue
+    return keys
 
 
 class TokenVerifier:
