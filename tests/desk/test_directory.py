@@ -89,3 +89,14 @@ def test_injected_reset_connection_on_a_read_is_retried(
     users = run_with_client(tenant, lambda client: client.get("/users"))
     assert isinstance(users, list)
     assert len(proxy.requests("GET", r"/api/v2/users")) == 2
+
+
+def test_injected_429_on_the_token_endpoint_is_a_rate_limit_not_an_outage(
+    proxied: tuple[RunningTenant, FaultProxy],
+) -> None:
+    tenant, proxy = proxied
+    proxy.clear()
+    proxy.inject("POST", r"/oauth/token", Fault.rate_limited(retry_after=7))
+    with pytest.raises(UpstreamRateLimited) as caught:
+        run_with_client(tenant, lambda client: client.get("/users"))
+    assert caught.value.retry_after == 7

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from userdesk.desk.errors import UpstreamUnavailable
+from userdesk.desk.errors import UpstreamRateLimited, UpstreamUnavailable
 
 log = logging.getLogger("userdesk.desk.directory")
 
@@ -129,6 +129,10 @@ class TokenSource:
             log.error("client-credentials exchange refused: %s", error.message)
             self._rejected = (self._clock(), error)
             raise error
+        if response.status_code == 429:
+            # Auth0 rate limits token requests too (per client and tenant): pass the wait on.
+            retry_after = response.headers.get("retry-after", "")
+            raise UpstreamRateLimited(int(retry_after) if retry_after.isdigit() else 1)
         if response.status_code >= 300:
             raise UpstreamUnavailable(
                 f"The identity provider's token endpoint answered {response.status_code}: "
