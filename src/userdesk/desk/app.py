@@ -67,33 +67,30 @@ def create_app(
     upstream_timeout: float = 10.0,
 ) -> FastAPI:
     """The desk for ``settings``; the keyword options exist for tests of expiry and faults."""
-    if settings.auth0_domain is None or not settings.client_id or not settings.client_secret:
+    secret = settings.client_secret
+    audience = settings.auth0_audience
+    if not (settings.auth0_domain and audience and settings.client_id and secret):
         raise SettingsError(
             "The desk needs AUTH0_DOMAIN, AUTH0_AUDIENCE, CLIENT_ID and CLIENT_SECRET "
             "(or an embedded tenant's tenant.json)"
         )
+    credentials = ClientCredentials(
+        token_url=f"{settings.origin}/oauth/token",
+        client_id=settings.client_id,
+        client_secret=secret.get_secret_value(),
+        audience=settings.management_audience,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = audit_db.make_engine(settings.audit_database_url)
         await audit_db.migrate(engine)
-        secret = settings.client_secret
-        assert secret is not None and settings.client_id is not None
         async with httpx.AsyncClient(
             timeout=httpx.Timeout(upstream_timeout, connect=min(3.0, upstream_timeout)),
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
             headers={"User-Agent": f"userdesk/{__version__}"},
         ) as http:
-            tokens = TokenSource(
-                http,
-                ClientCredentials(
-                    token_url=f"{settings.origin}/oauth/token",
-                    client_id=settings.client_id,
-                    client_secret=secret.get_secret_value(),
-                    audience=settings.management_audience,
-                ),
-                **({"clock": clock} if clock else {}),
-            )
+            tokens = TokenSource(http, credentials, **({"clock": clock} if clock else {}))
             management = ManagementClient(http, f"{settings.origin}/api/v2", tokens, retry)
             app.state.desk = DeskContext(
                 settings=settings,
@@ -103,7 +100,7 @@ def create_app(
                 verifier=TokenVerifier(
                     JwksCache(http, f"{settings.origin}/.well-known/jwks.json"),
                     issuer=settings.issuer,
-                    audience=settings.auth0_audience or "",
+                    audience=audience,
                 ),
                 audit_engine=engine,
                 audit=AuditLog(audit_db.make_sessions(engine)),
