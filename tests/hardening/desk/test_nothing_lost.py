@@ -23,7 +23,7 @@ from urllib.parse import unquote
 import httpx
 import pytest
 
-from tests.hardening.conftest import create_user, user_exists
+from tests.hardening.conftest import user_exists
 from tests.support.faultproxy import Fault, FaultProxy
 from tests.support.forge import Forge, Forgery, bearer
 from tests.support.servers import RunningTenant, bind_loopback, start_tenant
@@ -98,7 +98,7 @@ class DeskProcess:
 def proxy_and_tenant(tmp_path: Path) -> Iterator[tuple[FaultProxy, RunningTenant]]:
     proxy = FaultProxy(upstream="").start()
     tenant = start_tenant(
-        tmp_path / "tenant", demo_users=0, configure=lambda o: o.update(public_url=proxy.url)
+        tmp_path / "tenant", demo_users=BURST, configure=lambda o: o.update(public_url=proxy.url)
     )
     proxy.upstream = tenant.url
     yield proxy, tenant
@@ -120,7 +120,16 @@ def test_fault_sigkill_mid_burst_loses_no_delete_that_reached_the_tenant(
 ) -> None:
     proxy, tenant = proxy_and_tenant
     management = machine_token(tenant)
-    users = [create_user(tenant, management, f"burst{i}@nothing-lost.test") for i in range(BURST)]
+    # The demo users: bulk-inserted without passwords, so setting up the burst costs nothing.
+    listed = httpx.get(
+        f"{tenant.url}/api/v2/users",
+        params={"per_page": 100, "fields": "user_id,email"},
+        headers=bearer(management),
+        timeout=10,
+    ).json()
+    users = [u["user_id"] for u in listed if u.get("email") != tenant.config["admin"]["email"]]
+    assert len(users) >= BURST
+    users = users[:BURST]
     admin = Forge.for_tenant(tenant, tenant.config["api_audience"]).token(
         Forgery.WITH_PERMISSION, ["manage:users"]
     )

@@ -108,12 +108,6 @@ def test_fault_slow_answer_past_the_timeout_is_503(faults: Proxied) -> None:
     assert_clean_error(response, 503, 504)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: src/userdesk/desk/directory/client.py:79 (get) and :87 (post) call "
-    "response.json() unguarded, so a malformed upstream body is an unhandled JSONDecodeError "
-    "and the desk answers 500 internal_error instead of 502 upstream_error",
-)
 def test_fault_malformed_json_is_502_not_500(faults: Proxied) -> None:
     faults.proxy.inject("GET", USERS, Fault.malformed_json())
     with faults.admin() as client:
