@@ -52,20 +52,24 @@ class Fault:
     after_forward: bool = False
 
     @classmethod
-    def rate_limited(cls, retry_after: int = 1, *, after_forward: bool = False) -> Fault:
+    def rate_limited(
+        cls, retry_after: int = 1, *, after_forward: bool = False, send_retry_after: bool = True
+    ) -> Fault:
+        """Auth0's 429; without ``send_retry_after`` only ``x-ratelimit-reset`` says when."""
         reset = int(time.time()) + retry_after
         body = (
             b'{"statusCode":429,"error":"Too Many Requests",'
             b'"message":"Global limit has been reached","errorCode":"too_many_requests"}'
         )
-        headers = (
+        headers = [
             ("content-type", "application/json"),
-            ("retry-after", str(retry_after)),
             ("x-ratelimit-limit", "10"),
             ("x-ratelimit-remaining", "0"),
             ("x-ratelimit-reset", str(reset)),
-        )
-        return cls("status", 429, headers, body, after_forward=after_forward)
+        ]
+        if send_retry_after:
+            headers.append(("retry-after", str(retry_after)))
+        return cls("status", 429, tuple(headers), body, after_forward=after_forward)
 
     @classmethod
     def server_error(cls, status: int = 500, *, after_forward: bool = False) -> Fault:

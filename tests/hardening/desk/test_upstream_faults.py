@@ -201,3 +201,47 @@ def test_fault_token_endpoint_down_is_503_and_nothing_deleted(
         assert entry["outcome"] == "failed"
     finally:
         stop_proxied(own)
+
+
+def test_fault_rate_limit_with_only_a_reset_header_gives_retry_after(faults: Proxied) -> None:
+    faults.proxy.inject("GET", USERS, Fault.rate_limited(retry_after=40, send_retry_after=False))
+    with faults.admin() as client:
+        response = client.get("/api/users")
+    assert_clean_error(response, 429)
+    # Derived from x-ratelimit-reset (epoch seconds), not a made-up default.
+    assert 30 <= int(response.headers["retry-after"]) <= 41
+    assert len(faults.proxy.requests("GET", USERS)) == 1
+
+
+def test_fault_jwks_down_before_any_key_is_cached_is_503_not_401_or_500(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    from tests.hardening.conftest import start_proxied, stop_proxied
+
+    own = start_proxied(tmp_path_factory.mktemp("jwks-down"))
+    try:
+        own.proxy.inject("GET", r"/\.well-known/jwks\.json", Fault.server_error(503))
+        with own.admin() as client:
+            response = client.get("/api/users")
+        assert_clean_error(response, 503)
+        own.proxy.clear()
+        with own.admin() as client:
+            assert client.get("/api/users").status_code == 200, "the desk did not recover"
+    finally:
+        stop_proxied(own)
+
+
+def test_fault_before_the_delete_is_sent_audits_a_failure_and_sends_no_delete(
+    faults: Proxied,
+) -> None:
+    user_id = fresh_user(faults, "snapshot-fails")
+    # The desk reads the profile for the audit snapshot first; that read fails.
+    faults.proxy.inject("GET", ONE_USER, Fault.server_error(503))
+    with faults.admin() as client:
+        response = client.delete(f"/api/users/{user_id}")
+    assert_clean_error(response, 503)
+    assert not faults.proxy.requests("DELETE", ONE_USER)
+    faults.proxy.clear()
+    assert user_exists(faults.tenant, faults.machine_token, user_id)
+    [entry] = audit_entries(faults, user_id)
+    assert (entry["outcome"], entry["upstream_status"]) == ("failed", 503)
