@@ -149,3 +149,26 @@ def test_prompt_login_shows_the_form_even_with_a_session(
 def test_unsupported_response_type_is_sent_back(browser: Browser) -> None:
     answer = browser.authorize(response_type="token")
     assert query_of(answer.headers["location"])["error"] == "unsupported_response_type"
+
+
+def test_signing_in_again_replaces_the_previous_session(
+    tenant: RunningTenant, browser: Browser, make_user: MakeUser
+) -> None:
+    from sqlalchemy import func, select
+
+    from userdesk.tenant.store.models import LoginSession
+
+    email, password, user_id = make_user()
+    browser.tokens(email, password)
+    browser.submit(browser.authorize(prompt="login"), email, password)
+    with tenant.app.state.tenant.sessions() as session:
+        count = session.scalar(
+            select(func.count()).select_from(LoginSession).where(LoginSession.user_id == user_id)
+        )
+    assert count == 1
+
+
+def test_login_hint_prefills_the_email_escaped(browser: Browser) -> None:
+    page = browser.authorize(login_hint='someone@example.com"><script>')
+    assert 'value="someone@example.com&#34;&gt;&lt;script&gt;"' in page.text
+    assert "<script>" not in page.text

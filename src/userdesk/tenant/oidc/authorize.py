@@ -53,6 +53,7 @@ class AuthorizeRequest:
     code_challenge_method: str | None
     prompt: set[str]
     max_age: int | None
+    login_hint: str | None = None
 
     def to_params(self) -> dict[str, Any]:
         data = asdict(self)
@@ -89,6 +90,7 @@ def check(session: Session, params: dict[str, str]) -> tuple[AuthorizeRequest, C
         code_challenge_method=params.get("code_challenge_method") or None,
         prompt=set((params.get("prompt") or "").split()),
         max_age=_max_age(params.get("max_age")),
+        login_hint=params.get("login_hint") or None,
     )
     if mode not in RESPONSE_MODES:
         raise RedirectError(request, "invalid_request", f"Unsupported response_mode: {mode}")

@@ -35,7 +35,7 @@ def authorize_endpoint(
     if "none" in checked.prompt:
         raise RedirectError(checked, "login_required", "Login required")
     row = login.begin(db, checked)
-    response = _login_page(request, client, row.id, row.csrf_token)
+    response = _login_page(request, client, row.id, row.csrf_token, email=checked.login_hint or "")
     response.set_cookie(
         login.csrf_cookie_name(row.id),
         row.csrf_token,
@@ -72,6 +72,7 @@ def login_endpoint(
             password=password,
             ip=ip,
             user_agent=user_agent,
+            previous_cookie=request.cookies.get(sessions.COOKIE),
         )
     except login.LoginFormError as exc:
         return _login_page(request, client, row.id, row.csrf_token, exc.message, email, 401)

@@ -95,6 +95,7 @@ def sign_in(
     password: str,
     ip: str,
     user_agent: str | None,
+    previous_cookie: str | None = None,
 ) -> tuple[User, str, datetime]:
     """Check the credentials; on success, the user, the new session cookie and auth_time."""
     log: dict[str, Any] = {
@@ -124,6 +125,8 @@ def sign_in(
     except credentials.TooManyAttempts as exc:
         sessions.log_login(session, "f", user=exc.user, description=TOO_MANY_ATTEMPTS, **log)
         raise LoginFormError(TOO_MANY_ATTEMPTS) from exc
+    # A new sign-in replaces the browser's previous session rather than orphaning it.
+    sessions.end(session, previous_cookie)
     cookie, auth_time = sessions.start(session, user, ip, user_agent)
     sessions.log_login(session, "s", user=user, **log)
     TransactionRepository(session).delete(row)
