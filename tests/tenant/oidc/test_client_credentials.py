@@ -187,3 +187,12 @@ def test_exactly_one_seccft_event_per_successful_exchange(
         assert event is not None
         assert event.client_name and event.audience == tenant.config["management_audience"]
         assert event.scope and "read:users" in event.scope
+
+
+def test_malformed_bodies_are_invalid_request(http: httpx.Client) -> None:
+    for body in (b"{not json", b"\xff\xfe", b"[1, 2]"):
+        answer = http.post(
+            "/oauth/token", content=body, headers={"Content-Type": "application/json"}
+        )
+        assert answer.status_code == 400, body
+        assert answer.json()["error"] == "invalid_request"

@@ -48,7 +48,7 @@ async def request_params(request: Request) -> dict[str, str]:
     if content_type == "application/json":
         try:
             return _flatten(json.loads(await request.body() or b"{}"))
-        except json.JSONDecodeError as exc:
+        except ValueError as exc:  # JSONDecodeError, or bytes that are not UTF-8
             raise InvalidRequest("The request body is not valid JSON.") from exc
     form = await request.form()
     return {k: v for k, v in form.items() if isinstance(v, str)}
