@@ -56,7 +56,8 @@ def ensure_built() -> None:
     subprocess.run(["npm", "run", "build"], cwd=WEB, check=True, capture_output=True)
 
 
-def start_stack(data_dir: Path, *, demo_users: int = 50) -> Stack:
+def start_stack(data_dir: Path, *, demo_users: int = 50, **tenant_options: Any) -> Stack:
+    """``tenant_options`` override ``TenantSettings`` (``rate_limit_per_minute``...)."""
     from userdesk.desk.app import create_app
 
     ensure_built()
@@ -64,7 +65,7 @@ def start_stack(data_dir: Path, *, demo_users: int = 50) -> Stack:
     desk_url = f"http://localhost:{desk_socket.getsockname()[1]}"
 
     def configure(options: dict[str, Any]) -> None:
-        options.update(desk_url=desk_url)
+        options.update(desk_url=desk_url, **tenant_options)
 
     tenant = start_tenant(
         data_dir, host_name="localhost", demo_users=demo_users, configure=configure

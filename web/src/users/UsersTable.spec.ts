@@ -103,6 +103,7 @@ describe("UsersTable", () => {
     const wrapper = table({ users: [], total: 0, error: "Rate limited: try again in 5 s." });
     expect(wrapper.get("[data-testid=users-error]").text()).toContain("try again in 5 s");
     expect(wrapper.get("[role=alert]").text()).toContain("try again in 5 s");
+    expect(wrapper.get("[data-testid=users-summary]").text()).toBe("Users could not be loaded.");
     await wrapper.get("[data-testid=users-error] button").trigger("click");
     expect(wrapper.emitted("retry")).toHaveLength(1);
     wrapper.unmount();
