@@ -1,14 +1,15 @@
-"""Demo-user seeding: deterministic, readable by the ORM, indexes intact after a bulk load."""
+"""Demo-user seeding: deterministic, the same in SQL and Python, indexes intact after a load."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
 
-from userdesk.tenant.seed import generate, seed_users
+from userdesk.tenant.seed import COLUMNS, generate, seed_users
 from userdesk.tenant.store.db import make_engine, make_sessionmaker, migrate, transaction
 from userdesk.tenant.store.models import User
 
@@ -24,15 +25,25 @@ def index_names(path: Path) -> set[str]:
     return found
 
 
-def test_the_same_seed_gives_the_same_users() -> None:
+def test_the_same_seed_gives_the_same_realistic_users() -> None:
     assert list(generate(20, seed=3)) == list(generate(20, seed=3))
     assert list(generate(5, seed=3)) != list(generate(5, seed=4))
-    emails = [u["email"] for u in generate(2000)]
-    assert len(set(emails)) == 2000
+    users = list(generate(3000))
+    assert len({u["email"] for u in users}) == len({u["user_id"] for u in users}) == 3000
+    # Names vary independently: most first/last pairs appear.
+    assert len({(u["given_name"], u["family_name"]) for u in users}) > 1500
+    plans = Counter(u["app_metadata"]["plan"] for u in users)
+    assert plans["free"] > plans["pro"] > plans["enterprise"] > 300
+    never = sum(1 for u in users if u["logins_count"] == 0)
+    assert 300 < never < 600
+    assert all(u["last_login"] is None for u in users if u["logins_count"] == 0)
+    assert all(u["created_at"] <= u["last_login"] for u in users if u["last_login"])
 
 
 @pytest.mark.parametrize("rebuild", [False, True])
-def test_bulk_seeding_reads_back_and_keeps_the_indexes(tmp_path: Path, rebuild: bool) -> None:
+def test_sql_seeding_writes_exactly_the_python_users_and_keeps_indexes(
+    tmp_path: Path, rebuild: bool
+) -> None:
     path = tmp_path / "seed.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
     migrate(engine)
@@ -44,16 +55,10 @@ def test_bulk_seeding_reads_back_and_keeps_the_indexes(tmp_path: Path, rebuild: 
         assert seed_users(session, 10) == 10
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(User)) == 1510
-        user = session.scalars(select(User).where(User.last_login.is_not(None))).first()
-        assert user is not None
-        assert isinstance(user.created_at, datetime) and isinstance(user.last_login, datetime)
-        assert user.created_at <= user.last_login <= datetime(2026, 1, 1)
-        assert user.app_metadata["plan"] in {"free", "pro", "enterprise"}
-        assert user.email is not None and user.email_domain == user.email.split("@")[1]
-        expected = next(generate(1))
-        first = session.scalars(select(User).order_by(User.pk)).first()
-        assert first is not None and first.user_id == expected["user_id"]
-        assert first.created_at == expected["created_at"]
+        stored = session.scalars(select(User).order_by(User.pk)).all()
+        for user, expected in zip(stored, generate(1510), strict=True):
+            assert {c: getattr(user, c) for c in COLUMNS} == {c: expected[c] for c in COLUMNS}
+        assert isinstance(stored[0].created_at, datetime)
     engine.dispose()
     assert index_names(path) == before
     assert "ix_users_email_lower" in before
