@@ -156,3 +156,27 @@ def test_token_endpoint_rate_limit_per_ip_answers_429_with_retry_after(
         assert 1 <= int(limited.headers["retry-after"]) <= 60
         # The login form counts toward the same per-IP limit.
         assert http.post("/login", data={}).status_code == 429
+
+
+def test_a_password_change_through_the_management_api_unblocks(
+    tenant: RunningTenant, http: httpx.Client, make_user: MakeUser
+) -> None:
+    email, _, user_id = make_user()
+    for _ in range(10):
+        http.post("/oauth/token", data=password_form(tenant, email, "wrong"))
+    new_password = "A-new-password-for-tests-9"
+    assert (
+        http.post("/oauth/token", data=password_form(tenant, email, new_password)).status_code
+        == 429
+    )
+    token = machine_token(tenant)
+    changed = http.patch(
+        f"/api/v2/users/{user_id}",
+        json={"password": new_password},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert changed.status_code == 200, changed.text
+    assert (
+        http.post("/oauth/token", data=password_form(tenant, email, new_password)).status_code
+        == 200
+    )
