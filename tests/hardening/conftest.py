@@ -16,9 +16,13 @@ from tests.support.desk import RunningDesk, start_desk
 from tests.support.faultproxy import FaultProxy
 from tests.support.forge import Forge, Forgery
 from tests.support.servers import RunningTenant, start_tenant
-from tests.support.tokens import create_user_with_role, machine_token
+from tests.support.tokens import machine_token
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
+# The desk's upstream timeout in fault tests (10 s in production), and a delay surely past it.
+# Generous, because CI machines are shared and a loaded tenant must not look like a fault.
+UPSTREAM_TIMEOUT = 2.5
+PAST_TIMEOUT = 6.0
 
 
 @dataclass(frozen=True)
@@ -82,9 +86,6 @@ def create_user(tenant: RunningTenant, token: str, email: str) -> str:
         headers={"Authorization": f"Bearer {token}"},
         timeout=10,
     )
-    if response.status_code in (404, 405):
-        # The Management API's create route is not there yet: write through the tenant's store.
-        return create_user_with_role(tenant, email, "Hardening-password-1", "Viewer")
     assert response.status_code == 201, response.text
     user_id: str = response.json()["user_id"]
     return user_id
@@ -116,7 +117,9 @@ class Proxied:
         return self.desk.client(token)
 
 
-def start_proxied(data_dir: Path, *, desk_timeout: float = 1.0, **desk_options: Any) -> Proxied:
+def start_proxied(
+    data_dir: Path, *, desk_timeout: float = UPSTREAM_TIMEOUT, **desk_options: Any
+) -> Proxied:
     proxy = FaultProxy(upstream="").start()
     try:
         tenant = start_tenant(
@@ -127,7 +130,7 @@ def start_proxied(data_dir: Path, *, desk_timeout: float = 1.0, **desk_options: 
         raise
     proxy.upstream = tenant.url
     desk = start_desk(tenant, **desk_options)
-    # The desk's 10 s upstream timeout, shortened so slow-answer faults take a second.
+    # The desk's 10 s upstream timeout, shortened so slow-answer faults take seconds, not tens.
     desk.context.http.timeout = httpx.Timeout(desk_timeout, connect=desk_timeout)
     forge = Forge.for_tenant(tenant, tenant.config["api_audience"])
     return Proxied(proxy, tenant, desk, forge, machine_token(tenant))

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.hardening.conftest import Proxied
+from tests.hardening.conftest import PAST_TIMEOUT, UPSTREAM_TIMEOUT, Proxied
 from tests.support.faultproxy import Fault
 from tests.support.forge import bearer
 from userdesk.desk.directory.client import ManagementClient
@@ -28,7 +28,7 @@ CREATE = r"/api/v2/users"
 async def create_through_desk_client(faults: Proxied, email: str) -> Any:
     config = faults.tenant.config
     origin = config["domain"]
-    async with httpx.AsyncClient(timeout=httpx.Timeout(1.0)) as http:
+    async with httpx.AsyncClient(timeout=httpx.Timeout(UPSTREAM_TIMEOUT)) as http:
         tokens = TokenSource(
             http,
             ClientCredentials(
@@ -66,7 +66,7 @@ def users_with_email(faults: Proxied, email: str) -> int:
         Fault.server_error(503, after_forward=True),
         Fault.server_error(500, after_forward=True),
         Fault.reset(after_forward=True),
-        Fault.slow(3.0, after_forward=True),
+        Fault.slow(PAST_TIMEOUT, after_forward=True),
     ],
     ids=["503-after-create", "500-after-create", "reset-after-create", "timeout-after-create"],
 )

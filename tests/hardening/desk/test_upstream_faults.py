@@ -13,7 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from tests.hardening.conftest import Proxied, create_user, user_exists
+from tests.hardening.conftest import PAST_TIMEOUT, Proxied, create_user, user_exists
 from tests.support.faultproxy import Fault
 
 USERS = r"/api/v2/users"
@@ -102,7 +102,7 @@ def test_fault_one_reset_is_retried(faults: Proxied) -> None:
 
 
 def test_fault_slow_answer_past_the_timeout_is_503(faults: Proxied) -> None:
-    faults.proxy.inject("GET", USERS, Fault.slow(3.0))
+    faults.proxy.inject("GET", USERS, Fault.slow(PAST_TIMEOUT))
     with faults.admin() as client:
         response = client.get("/api/users")
     assert_clean_error(response, 503, 504)
@@ -149,7 +149,7 @@ def test_fault_delete_rate_limited_is_not_retried_past_the_budget(faults: Proxie
 
 @pytest.mark.parametrize(
     "fault",
-    [Fault.reset(after_forward=True), Fault.slow(3.0, after_forward=True)],
+    [Fault.reset(after_forward=True), Fault.slow(PAST_TIMEOUT, after_forward=True)],
     ids=["reset-after-delete", "timeout-after-delete"],
 )
 def test_fault_after_the_tenant_deleted_deletes_once_and_audits_it(
