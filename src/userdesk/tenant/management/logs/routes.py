@@ -23,9 +23,11 @@ Take = Annotated[int | None, Query(ge=1, le=100)]
 
 
 class LogRead(BaseModel):
-    log_id: str
-    date: str
-    type: str
+    """A log event; every attribute is optional because ``fields`` may leave any out."""
+
+    log_id: str | None = None
+    date: str | None = None
+    type: str | None = None
     description: str | None = None
     client_id: str | None = None
     client_name: str | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from userdesk.tenant.management.paging import iso
 from userdesk.tenant.store.models import User
@@ -18,28 +18,33 @@ class Identity(BaseModel):
 
 
 class UserRead(BaseModel):
-    """A user as Auth0 serves it; absent optional attributes are left out, never null."""
+    """A user as Auth0 serves it; absent optional attributes are left out, never null.
 
-    user_id: str
+    Every attribute is optional here because ``fields``/``include_fields`` may leave any of
+    them out; without those parameters ``user_id``, the dates, ``identities`` and the
+    metadata are always present.
+    """
+
+    user_id: str | None = None
     email: str | None = None
-    email_verified: bool = False
+    email_verified: bool | None = None
     username: str | None = None
     name: str | None = None
     nickname: str | None = None
     given_name: str | None = None
     family_name: str | None = None
     picture: str | None = None
-    created_at: str
-    updated_at: str
+    created_at: str | None = None
+    updated_at: str | None = None
     last_login: str | None = None
     last_ip: str | None = None
     last_password_reset: str | None = None
-    logins_count: int = 0
-    blocked: bool = False
-    identities: list[Identity]
-    app_metadata: dict[str, Any] = Field(default_factory=dict)
-    user_metadata: dict[str, Any] = Field(default_factory=dict)
-    multifactor: list[str] = Field(default_factory=list)
+    logins_count: int | None = None
+    blocked: bool | None = None
+    identities: list[Identity] | None = None
+    app_metadata: dict[str, Any] | None = None
+    user_metadata: dict[str, Any] | None = None
+    multifactor: list[str] | None = None
 
 
 class UsersPage(BaseModel):
