@@ -138,3 +138,14 @@ def test_a_signed_in_staff_member_reads_an_event(admin_page: Page, stack: Stack)
     expect(admin_page.get_by_role("heading", level=1)).to_have_text("Charity Ball")
     expect(admin_page.get_by_text("1234 Fancy Ave")).to_be_visible()
     screenshot(admin_page, "event")
+
+
+def test_a_forged_sign_in_callback_is_refused_and_explained(
+    anonymous_page: Page, stack: Stack
+) -> None:
+    anonymous_page.goto(f"{stack.desk_url}/?code=stolen&state=forged")
+    expect(anonymous_page.get_by_test_id("session-error")).to_contain_text(
+        "Signing in did not work"
+    )
+    anonymous_page.wait_for_url(re.compile(rf"^{re.escape(stack.desk_url)}/$"))
+    expect(Header(anonymous_page).log_in).to_be_visible()

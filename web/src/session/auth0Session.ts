@@ -50,8 +50,14 @@ export function auth0Session(auth0: Auth0VueClient): Session {
     return [...new Set([...tokenRoles.value, ...rolesOf(idClaims)])].sort();
   });
 
+  const error = computed(() => {
+    const failure = auth0.error.value as (Error & { error_description?: string }) | null;
+    return failure ? failure.error_description || failure.message : null;
+  });
+
   return {
     isLoading: auth0.isLoading,
+    error,
     isAuthenticated: auth0.isAuthenticated,
     profile,
     permissionsKnown,

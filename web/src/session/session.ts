@@ -19,6 +19,8 @@ export interface Session {
   permissionsKnown: Readonly<Ref<boolean>>;
   permissions: Readonly<Ref<string[]>>;
   roles: Readonly<Ref<string[]>>;
+  /** Why the last sign-in step failed (a refused login, an unreachable tenant), if it did. */
+  error: Readonly<Ref<string | null>>;
   login(target?: string): Promise<void>;
   logout(): Promise<void>;
   /** A Bearer token for the desk API, or null when nobody is signed in. */

@@ -13,6 +13,7 @@ export function sessionWith(permissions: string[] | null, signedIn = true): Sess
     permissionsKnown: ref(permissions !== null),
     permissions: ref(permissions ?? []),
     roles: ref([]),
+    error: ref(null),
     login: async () => undefined,
     logout: async () => undefined,
     accessToken: async () => null,
