@@ -8,11 +8,18 @@ connection settings from its ``tenant.json``; with it, every connection setting 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The variables that only make sense together with AUTH0_DOMAIN.
 _REQUIRED_WITH_DOMAIN = ("AUTH0_AUDIENCE", "CLIENT_ID", "CLIENT_SECRET")
@@ -36,6 +43,29 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_URL", "database_url")
     )
+    # Origins allowed to call the desk API from other sites; none by default (the SPA is
+    # served by the desk itself, so it never needs CORS).
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias="USERDESK_CORS_ORIGINS"
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        for origin in value:
+            parts = urlsplit(origin)
+            if (
+                parts.scheme not in ("http", "https")
+                or not parts.hostname
+                or parts.path not in ("", "/")
+            ):
+                raise ValueError(
+                    f"USERDESK_CORS_ORIGINS holds {origin!r}, which is not an origin "
+                    "(scheme://host[:port])"
+                )
+        return [origin.rstrip("/") for origin in value]
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:

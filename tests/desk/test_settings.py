@@ -17,6 +17,7 @@ VARIABLES = (
     "AUTH0_SPA_CLIENT_ID",
     "USERDESK_DATA_DIR",
     "DATABASE_URL",
+    "USERDESK_CORS_ORIGINS",
 )
 
 
@@ -124,3 +125,15 @@ def test_a_bad_database_url_is_named_without_its_password(
     with pytest.raises(SettingsError, match="DATABASE_URL") as caught:
         load_settings()
     assert SECRET not in str(caught.value)
+
+
+def test_cors_is_closed_unless_origins_are_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().cors_origins == []
+    monkeypatch.setenv("USERDESK_CORS_ORIGINS", "https://tools.example.com, http://localhost:5173/")
+    assert load_settings().cors_origins == ["https://tools.example.com", "http://localhost:5173"]
+
+
+def test_a_cors_entry_that_is_not_an_origin_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("USERDESK_CORS_ORIGINS", "https://ok.example, tools.example.com/path")
+    with pytest.raises(SettingsError, match="USERDESK_CORS_ORIGINS"):
+        load_settings()

@@ -125,5 +125,5 @@ def create_app(
     # Last: its catch-all route must not shadow the API.
     spa.install(app, static_dir)
     app.add_middleware(RequestIdMiddleware)
-    install_security_headers(app, tenant_origin=settings.origin, cors_origins=[])
+    install_security_headers(app, tenant_origin=settings.origin, cors_origins=settings.cors_origins)
     return app
