@@ -134,3 +134,9 @@ def test_oidc_logout_refuses_an_unlisted_redirect(
         },
     )
     assert answer.status_code == 400
+
+
+def test_oidc_logout_needs_a_client_to_follow_a_redirect(http: httpx.Client) -> None:
+    answer = http.get("/oidc/logout", params={"post_logout_redirect_uri": SPA_CALLBACK})
+    assert answer.status_code == 400
+    assert "location" not in answer.headers

@@ -65,6 +65,19 @@ def return_url(session: Session, client: Client | None, requested: str | None) -
     return requested
 
 
+def post_logout_url(
+    session: Session, client: Client | None, requested: str | None, state: str | None
+) -> str | None:
+    """Where /oidc/logout sends the browser: only to a URL the identified client allows."""
+    if not requested:
+        return None
+    if client is None:
+        raise PageError(
+            "Logout refused", "post_logout_redirect_uri needs id_token_hint or client_id."
+        )
+    return with_state(return_url(session, client, requested) or requested, state)
+
+
 def _tenant_logout_urls(session: Session) -> set[str]:
     return ClientRepository(session).logout_urls()
 

@@ -69,16 +69,9 @@ def oidc_logout_endpoint(
     query = request.query_params
     client = logout.client_from_id_token_hint(db, tenant, query.get("id_token_hint"))
     client = client or logout.find_client(db, query.get("client_id"))
-    requested = query.get("post_logout_redirect_uri")
-    target = None
-    if requested:
-        if client is None:
-            raise logout.PageError(
-                "Logout refused", "post_logout_redirect_uri needs id_token_hint or client_id."
-            )
-        target = logout.with_state(
-            logout.return_url(db, client, requested) or "", query.get("state")
-        )
+    target = logout.post_logout_url(
+        db, client, query.get("post_logout_redirect_uri"), query.get("state")
+    )
     logout.sign_out(db, session_cookie, client, ip, user_agent)
     return _signed_out(request, target)
 
