@@ -52,5 +52,12 @@ def test_token_answers_carry_the_origin_even_for_errors(
 
 
 def test_other_paths_get_no_cors_headers(http: httpx.Client) -> None:
-    answer = http.get("/.well-known/jwks.json", headers={"Origin": SPA_ORIGIN})
+    answer = http.get("/v2/logout", headers={"Origin": SPA_ORIGIN})
     assert "access-control-allow-origin" not in answer.headers
+
+
+@pytest.mark.parametrize("path", ["/.well-known/openid-configuration", "/.well-known/jwks.json"])
+def test_public_documents_are_readable_from_any_origin(http: httpx.Client, path: str) -> None:
+    answer = http.get(path, headers={"Origin": "http://any.example"})
+    assert answer.status_code == 200
+    assert answer.headers["access-control-allow-origin"] == "*"

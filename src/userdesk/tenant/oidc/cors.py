@@ -14,6 +14,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from userdesk.tenant.oidc.repository import ClientRepository
 
 CORS_PATHS = frozenset({"/oauth/token", "/oauth/revoke", "/userinfo"})
+# Public documents: browser OIDC libraries (oidc-client-ts and the like) fetch them from any
+# origin, and Auth0 serves them to all.
+PUBLIC_PATHS = frozenset({"/.well-known/openid-configuration", "/.well-known/jwks.json"})
 
 
 class WebOriginsCors(CORSMiddleware):
@@ -26,10 +29,14 @@ class WebOriginsCors(CORSMiddleware):
         )
         self.inner = app
         self.sessions = sessions
+        self.public = CORSMiddleware(app, allow_origins=["*"], allow_methods=["GET"])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] in CORS_PATHS:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if path in CORS_PATHS:
             await super().__call__(scope, receive, send)
+        elif path in PUBLIC_PATHS:
+            await self.public(scope, receive, send)
         else:
             await self.inner(scope, receive, send)
 
