@@ -172,3 +172,11 @@ def test_login_hint_prefills_the_email_escaped(browser: Browser) -> None:
     page = browser.authorize(login_hint='someone@example.com"><script>')
     assert 'value="someone@example.com&#34;&gt;&lt;script&gt;"' in page.text
     assert "<script>" not in page.text
+
+
+def test_web_message_cannot_be_broken_out_of_by_the_state(browser: Browser) -> None:
+    browser.state = "</script><script>alert(1)</script>"
+    answer = browser.authorize(prompt="none", response_mode="web_message")
+    assert answer.text.count("</script>") == 1
+    message, _ = web_message_of(answer.text)
+    assert message["response"]["state"] == browser.state
