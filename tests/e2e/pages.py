@@ -47,7 +47,17 @@ def serious_violations(page: Page) -> list[dict[str, Any]]:
     ]
 
 
+def settle_animations(page: Page) -> None:
+    """Wait out finite CSS transitions: axe measures contrast on what is painted now."""
+    page.evaluate(
+        """() => Promise.all(document.getAnimations()
+            .filter((a) => a.effect && a.effect.getTiming().iterations !== Infinity)
+            .map((a) => a.finished.catch(() => null)))"""
+    )
+
+
 def assert_accessible(page: Page) -> None:
+    settle_animations(page)
     found = serious_violations(page)
     assert not found, json.dumps(found, indent=2)
 

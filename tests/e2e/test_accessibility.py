@@ -60,6 +60,10 @@ def test_users_page_and_delete_dialog(admin_page: Page, stack: Stack) -> None:
 def test_users_page_is_usable_from_the_keyboard(admin_page: Page, stack: Stack) -> None:
     users = UsersPage(admin_page, stack.desk_url).open()
     users.wait_loaded()
+    admin_page.keyboard.press("Tab")
+    expect(admin_page.get_by_role("link", name="Skip to content")).to_be_focused()
+    admin_page.keyboard.press("Enter")
+    expect(admin_page.locator("main#main")).to_be_focused()
     users.search_box.focus()
     admin_page.keyboard.type("zzqx-nobody")
     expect(users.empty).to_have_text("No users match this search.")

@@ -122,6 +122,10 @@ def test_delete_asks_first_then_removes_only_that_row(
     dialog.get_by_role("button", name="Cancel").click()
     expect(dialog).to_be_hidden()
     expect(users.row(target_email)).to_have_count(1)
+    # Focus goes back where the staff member was.
+    expect(
+        users.row(target_email).get_by_role("button", name=re.compile("^Delete "))
+    ).to_be_focused()
     assert management.get(f"/users/{target['user_id']}").status_code == 200
 
     reloads: list[Request] = []
@@ -135,6 +139,8 @@ def test_delete_asks_first_then_removes_only_that_row(
     assert_accessible(users.page)
     expect(users.row(target_email)).to_have_count(0)
     expect(users.rows).to_have_count(9)
+    # The button that opened the dialog left with its row: focus lands on the search box.
+    expect(users.search_box).to_be_focused()
     expect(users.summary).to_have_text(f"{total - 1} users")
     assert reloads == []
     assert management.get(f"/users/{target['user_id']}").status_code == 404
