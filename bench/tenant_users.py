@@ -126,12 +126,17 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="keep the data directory")
+    parser.add_argument(
+        "--data-dir", type=Path, help="reuse a directory a previous --keep run left (no seeding)"
+    )
     args = parser.parse_args()
-    data_dir = Path(tempfile.mkdtemp(prefix="userdesk-bench-"))
+    reuse = args.data_dir is not None
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="userdesk-bench-"))
     port = free_port()
     server: subprocess.Popen[bytes] | None = None
     try:
-        seed(data_dir, args.users, port)
+        if not reuse:
+            seed(data_dir, args.users, port)
         size = sum(f.stat().st_size for f in data_dir.glob("tenant.sqlite3*"))
         print(f"database: {size / 1e6:,.0f} MB")
         server = serve(data_dir, port)
@@ -147,7 +152,7 @@ def main() -> None:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
-        if args.keep:
+        if args.keep or reuse:
             print(f"data kept in {data_dir}")
         else:
             shutil.rmtree(data_dir, ignore_errors=True)

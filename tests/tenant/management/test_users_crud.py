@@ -204,3 +204,30 @@ def test_users_by_email_is_case_insensitive_and_unpaged(api: httpx.Client) -> No
     only = api.get("/users-by-email", params={"email": user["email"], "fields": "user_id"})
     assert only.json() == [{"user_id": user["user_id"]}]
     auth0_error(api.get("/users-by-email"), 400, "invalid_query_string")
+
+
+def test_metadata_search_ignores_the_array_level(api: httpx.Client) -> None:
+    tag = uuid.uuid4().hex[:8]
+    user = new_user(
+        api,
+        app_metadata={"roles": ["editor", f"owner-{tag}"], "level": 7, "beta": True},
+        user_metadata={"addresses": [{"city": f"Paris-{tag}"}, {"city": "Lyon"}]},
+    )
+    other = new_user(api, app_metadata={"roles": "editor", "level": "7"})
+
+    def found(q: str) -> set[str]:
+        answer = api.get("/users", params={"q": q, "per_page": 100})
+        assert answer.status_code == 200, answer.text
+        return {u["user_id"] for u in answer.json()} & {user["user_id"], other["user_id"]}
+
+    assert found(f"app_metadata.roles:owner-{tag}") == {user["user_id"]}
+    assert found(f'user_metadata.addresses.city:"Paris-{tag}"') == {user["user_id"]}
+    assert found(f"app_metadata.roles:owner-{tag[:4]}*") == {user["user_id"]}
+    # Numbers match numbers and the same digits as text; true matches only JSON true.
+    assert found(f"app_metadata.level:7 AND app_metadata.roles:(editor OR owner-{tag})") == {
+        user["user_id"],
+        other["user_id"],
+    }
+    assert found(f"app_metadata.beta:true AND app_metadata.roles:owner-{tag}") == {user["user_id"]}
+    assert found("app_metadata.level:[5 TO 10] AND app_metadata.roles:editor") >= {user["user_id"]}
+    assert found("_exists_:user_metadata.addresses.city") >= {user["user_id"]}

@@ -271,3 +271,22 @@ def test_q_bare_term_searches_the_profile(
 def test_malformed_q_is_400_naming_the_problem(users_api: httpx.Client, q: str, names: str) -> None:
     body = auth0_error(users_api.get("/users", params={"q": q}), 400, "invalid_query_string")
     assert names in body["message"]
+
+
+@pytest.mark.parametrize(("sort", "key"), [(None, None), ("logins_count:-1", "logins_count")])
+def test_broad_searches_keep_the_order_when_walking_an_index(
+    users_api: httpx.Client, people: list[dict[str, Any]], sort: str | None, key: str | None
+) -> None:
+    # More than 1000 matches: the tenant reads in index order instead of sorting matches.
+    kept = [(n, p) for n, p in enumerate(people) if not p["blocked"]]
+    assert len(kept) >= 1000
+    if key is not None:
+        kept.sort(key=lambda item: (item[1][key], item[0]), reverse=True)
+    expected = [p["user_id"] for _n, p in kept[:300]]
+    params: dict[str, Any] = {"q": "NOT blocked:true", "per_page": 100}
+    if sort:
+        params["sort"] = sort
+    found = []
+    for page in range(3):
+        found += ids(users_api.get("/users", params={**params, "page": page}))
+    assert found == expected

@@ -95,8 +95,8 @@ def build(node: Node, schema: SearchSchema) -> Condition:
 def _exists(name: str, schema: SearchSchema) -> Condition:
     json = _json_target(name, schema)
     if json is not None:
-        root, path = json
-        return _json_match(root, path, None)
+        root, keys = json
+        return _json_match(root, keys, None)
     spec = _field(name, schema)
     return spec.column.is_not(None)
 
@@ -108,7 +108,7 @@ def _term(term: Term, schema: SearchSchema) -> Condition:
         return or_(*(_field_term(schema.fields[name], name, term) for name in schema.defaults))
     json = _json_target(term.field, schema)
     if json is not None:
-        root, path = json
+        root, keys = json
         if root.exact_only and (
             isinstance(term.value, Range)
             or (isinstance(term.value, Word) and term.value.is_wildcard)
@@ -116,7 +116,7 @@ def _term(term: Term, schema: SearchSchema) -> Condition:
             raise QuerySyntaxError(
                 f"wildcards and ranges are not allowed on user_metadata: '{term.field}'"
             )
-        return _json_match(root, path, term.value)
+        return _json_match(root, keys, term.value)
     return _field_term(_field(term.field, schema), term.field, term)
 
 
@@ -127,7 +127,7 @@ def _field(name: str, schema: SearchSchema) -> SearchField:
     return spec
 
 
-def _json_target(name: str, schema: SearchSchema) -> tuple[JsonRoot, str] | None:
+def _json_target(name: str, schema: SearchSchema) -> tuple[JsonRoot, list[str]] | None:
     root_name, _, rest = name.partition(".")
     root = schema.json_roots.get(root_name)
     if root is None:
@@ -135,7 +135,12 @@ def _json_target(name: str, schema: SearchSchema) -> tuple[JsonRoot, str] | None
     keys = rest.split(".") if rest else []
     if not keys or not all(_KEY.match(k) for k in keys):
         raise QuerySyntaxError(f"invalid metadata path '{name}'")
-    return root, "$" + "".join(f'."{k}"' for k in keys)
+    return root, keys
+
+
+def _path(keys: list[str]) -> str:
+    # Keys are restricted to [A-Za-z0-9_-] above, and the path itself is a bound parameter.
+    return "$" + "".join(f'."{k}"' for k in keys)
 
 
 def _field_term(spec: SearchField, name: str, term: Term) -> Condition:
@@ -225,35 +230,56 @@ def _wildcard(column: SQLColumnExpression[Any], parts: tuple[str, ...]) -> Condi
     return column.like(pattern, escape="\\")
 
 
-def _json_match(root: JsonRoot, path: str, value: Phrase | Word | Range | None) -> Condition:
-    """Match a metadata value; an array at the path matches when any element does.
+def _json_match(root: JsonRoot, keys: list[str], value: Phrase | Word | Range | None) -> Condition:
+    """Match a metadata value, searching arrays "ignoring the index level" as Auth0 does.
 
-    json_each yields one row for a scalar and one per element for an array, which is how
-    Auth0 searches arrays "ignoring the index level". Its ``type`` column keeps true/false,
+    json_each yields one row for a scalar and one per element for an array, so
+    ``app_metadata.roles:admin`` matches ``{"roles": ["admin"]}``; for a deeper path each
+    split point is also tried as an array of objects, so ``addresses.city:Paris`` matches
+    ``{"addresses": [{"city": "Paris"}]}``. json_each's ``type`` column keeps true/false,
     numbers and strings apart, so ``plan:1`` never matches the string "1" by accident.
     """
-    each = func.json_each(root.column, path).table_valued("value", "type").alias("each")
-    kind, item = each.c.type, each.c.value
-    condition: Condition
-    if value is None:
-        condition = kind != "null"
-    elif isinstance(value, Range):
-        condition = and_(*_json_range(value, kind, item))
-    elif isinstance(value, Word) and value.is_wildcard:
-        condition = and_(kind == "text", _wildcard(item, value.parts))
-    else:
-        text = value.text
-        if isinstance(value, Word) and text in {"true", "false"}:
-            condition = kind == text
-        elif isinstance(value, Word) and _NUMBER.match(text):
-            number = float(text) if "." in text else int(text)
-            condition = or_(
-                and_(kind.in_(("integer", "real")), item == number),
-                and_(kind == "text", item == text),
+    each = func.json_each(root.column, _path(keys)).table_valued("value", "type").alias("each")
+    found = [exists(select(literal(1)).select_from(each).where(_json_value(each, value)))]
+    for split in range(1, len(keys)):
+        prefix = _path(keys[:split])
+        outer = func.json_each(root.column, prefix).table_valued("value", "type").alias("outer")
+        inner = (
+            func.json_each(outer.c.value, _path(keys[split:]))
+            .table_valued("value", "type")
+            .alias("inner")
+        )
+        query = (
+            select(literal(1))
+            .select_from(outer.join(inner, true()))
+            .where(
+                func.json_type(root.column, prefix) == "array",
+                outer.c.type == "object",
+                _json_value(inner, value),
             )
-        else:
-            condition = and_(kind == "text", item == text)
-    return exists(select(literal(1)).select_from(each).where(condition))
+        )
+        found.append(exists(query))
+    return or_(*found) if len(found) > 1 else found[0]
+
+
+def _json_value(each: Any, value: Phrase | Word | Range | None) -> Condition:
+    kind, item = each.c.type, each.c.value
+    if value is None:
+        return kind != "null"
+    if isinstance(value, Range):
+        return and_(*_json_range(value, kind, item))
+    if isinstance(value, Word) and value.is_wildcard:
+        return and_(kind == "text", _wildcard(item, value.parts))
+    text = value.text
+    if isinstance(value, Word) and text in {"true", "false"}:
+        return kind == text
+    if isinstance(value, Word) and _NUMBER.match(text):
+        number = float(text) if "." in text else int(text)
+        return or_(
+            and_(kind.in_(("integer", "real")), item == number),
+            and_(kind == "text", item == text),
+        )
+    return and_(kind == "text", item == text)
 
 
 def _json_range(value: Range, kind: ColumnElement[Any], item: ColumnElement[Any]) -> list[Any]:
@@ -271,7 +297,3 @@ def _json_range(value: Range, kind: ColumnElement[Any], item: ColumnElement[Any]
         high = as_value(value.high)
         out.append(item <= high if value.include_high else item < high)
     return out
-
-
-def always() -> Condition:
-    return true()

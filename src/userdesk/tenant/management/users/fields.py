@@ -60,3 +60,19 @@ USER_SORT: dict[str, ColumnElement[Any]] = {
     "blocked": User.blocked.expression,
     "email_verified": User.email_verified.expression,
 }
+
+# Sort orders an index can walk; a broad search follows one of them instead of sorting.
+USER_SORT_INDEXED = frozenset(
+    {
+        "email",
+        "name",
+        "nickname",
+        "given_name",
+        "family_name",
+        "username",
+        "user_id",
+        "created_at",
+        "last_login",
+        "logins_count",
+    }
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import Boolean, ColumnElement, delete, false, func, select
 
 from userdesk.tenant.store.models import Connection, FailedLogin, User
 from userdesk.tenant.store.repository import Repository
@@ -23,8 +23,18 @@ class UserRepository(Repository[User]):
         order: Sequence[ColumnElement[Any]],
         offset: int,
         limit: int,
+        walk: bool = False,
     ) -> list[User]:
-        query = select(User).where(condition).order_by(*order, User.pk).offset(offset).limit(limit)
+        """``walk``: read in the sort order and filter on the way, rather than sort matches.
+
+        SQLite's planner prefers the index that filters, then sorts every match; for a
+        search matching a large share of a million users, walking the sort order's index
+        finds the first page in milliseconds instead of seconds. Wrapping the condition in
+        coalesce() hides its terms from the planner, which then picks the ORDER BY index.
+        """
+        if walk:
+            condition = func.coalesce(condition, false(), type_=Boolean)
+        query = select(User).where(condition).order_by(*order).offset(offset).limit(limit)
         return list(self.session.scalars(query))
 
     def count(self, condition: ColumnElement[bool], cap: int | None = None) -> int:

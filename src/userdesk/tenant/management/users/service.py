@@ -21,7 +21,7 @@ from userdesk.tenant.management.errors import (
 from userdesk.tenant.management.paging import SEARCH_CAP, Paging, parse_sort
 from userdesk.tenant.management.query import QuerySyntaxError, parse
 from userdesk.tenant.management.search import build
-from userdesk.tenant.management.users.fields import USER_SEARCH, USER_SORT
+from userdesk.tenant.management.users.fields import USER_SEARCH, USER_SORT, USER_SORT_INDEXED
 from userdesk.tenant.management.users.repository import UserRepository
 from userdesk.tenant.management.users.schemas import UserCreate, UserUpdate
 from userdesk.tenant.passwords import hash_password
@@ -59,11 +59,19 @@ def check_user_id(user_id: str) -> str:
 
 def search_condition(q: str | None) -> Any:
     if q is None or not q.strip():
-        return true()
+        return None
     try:
         return build(parse(q), USER_SEARCH)
     except QuerySyntaxError as exc:
         raise InvalidQuery(f"Invalid query: {exc}") from None
+
+
+def _and(left: Any, right: Any) -> Any:
+    return right if left is None else left & right
+
+
+def _direction(column: Any, descending: bool) -> Any:
+    return column.desc() if descending else column.asc()
 
 
 def _domain(email: str | None) -> str | None:
@@ -95,17 +103,28 @@ class UserService:
         paging = Paging.of(page, per_page).capped()
         condition = search_condition(q)
         if connection:
-            condition = condition & (User.connection == connection)
+            condition = _and(condition, User.connection == connection)
         sorting = parse_sort(sort, USER_SORT)
-        order = []
-        if sorting is not None:
-            column = USER_SORT[sorting[0]]
-            order.append(column.desc() if sorting[1] else column.asc())
+        descending = sorting is not None and sorting[1]
+        order = [] if sorting is None else [_direction(USER_SORT[sorting[0]], descending)]
+        # The pk breaks ties in the sort's own direction, so one index serves the whole order.
+        order.append(_direction(User.pk.expression, descending))
+        where = condition if condition is not None else true()
+        total = None
+        walk = False
+        if with_total or condition is not None:
+            total = self.users.count(where, cap=SEARCH_CAP)
+            walk = (
+                condition is not None
+                and total >= SEARCH_CAP
+                and (sorting is None or sorting[0] in USER_SORT_INDEXED)
+            )
         found = (
-            self.users.search(condition, order, paging.start, paging.limit) if paging.limit else []
+            self.users.search(where, order, paging.start, paging.limit, walk)
+            if paging.limit
+            else []
         )
-        total = self.users.count(condition, cap=SEARCH_CAP) if with_total else None
-        return SearchResult(found, paging, total)
+        return SearchResult(found, paging, total if with_total else None)
 
     def get(self, user_id: str) -> User:
         user = self.users.by_user_id(check_user_id(user_id))
