@@ -180,3 +180,18 @@ def test_web_message_cannot_be_broken_out_of_by_the_state(browser: Browser) -> N
     assert answer.text.count("</script>") == 1
     message, _ = web_message_of(answer.text)
     assert message["response"]["state"] == browser.state
+
+
+def test_a_blocked_users_session_no_longer_signs_in_silently(
+    tenant: RunningTenant, browser: Browser, make_user: MakeUser
+) -> None:
+    from sqlalchemy import update
+
+    from userdesk.tenant.store.models import User
+
+    email, password, user_id = make_user()
+    browser.tokens(email, password)
+    with tenant.app.state.tenant.sessions() as session, session.begin():
+        session.execute(update(User).where(User.user_id == user_id).values(blocked=True))
+    silent = browser.authorize(prompt="none")
+    assert query_of(silent.headers["location"])["error"] == "login_required"
