@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Userdesk: user administration for Auth0-compatible tenants.")
 tenant_app = typer.Typer(help="The embedded tenant: a local Auth0 for development and CI.")
 app.add_typer(tenant_app, name="tenant")
-console = Console()
+console = Console(soft_wrap=True)
 
 DataDir = Annotated[
     Path | None,

@@ -36,6 +36,13 @@ def test_root_serves_index_without_caching(spa: httpx.Client) -> None:
     assert response.headers["cache-control"] == "no-cache"
 
 
+def test_head_is_answered_like_get(spa: httpx.Client) -> None:
+    # Load balancers and uptime checks probe with HEAD.
+    response = spa.head("/")
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-cache"
+
+
 def test_client_side_routes_fall_back_to_index(spa: httpx.Client) -> None:
     response = spa.get("/users/auth0|123")
     assert response.status_code == 200

@@ -28,7 +28,7 @@ def install(app: FastAPI, static_dir: Path | None = None) -> bool:
         cache = IMMUTABLE if path.is_relative_to(root / "assets") else "no-cache"
         return FileResponse(path, headers={"Cache-Control": cache})
 
-    @app.get("/{path:path}", include_in_schema=False)
+    @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     async def spa(path: str, request: Request) -> Response:
         if path == "api" or path.startswith("api/"):
             return error_response(404, "not_found", f"No API route {request.url.path}")
