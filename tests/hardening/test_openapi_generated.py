@@ -32,10 +32,7 @@ KNOWN_DESK_DEFECTS: dict[str, str] = {
     'format "time" (RFC 3339, needs an offset) but served as "11:30:00"',
     "GET /api/events/{event_id}": "same EventRead.time mismatch as GET /api/events",
 }
-KNOWN_MANAGEMENT_DEFECTS: dict[str, str] = {
-    "GET /api/v2/users": "src/userdesk/tenant/management/users/routes.py:33 documents list items "
-    "as UserRead (user_id required), but fields=/include_fields= can strip every field",
-}
+KNOWN_MANAGEMENT_DEFECTS: dict[str, str] = {}
 CHECKS = [not_a_server_error, response_schema_conformance]
 BOUNDED = settings(
     max_examples=EXAMPLES,
