@@ -4,7 +4,7 @@ Grammar (operators are uppercase only; juxtaposed clauses join with OR, Lucene's
 
     query   := or EOF
     or      := and (OR and)*
-    and     := unary ((AND)? unary)*      -- without AND, juxtaposed clauses are OR-ed
+    and     := unary ((AND)? unary)*      -- juxtaposed clauses are OR-ed, except NOT, - and +
     unary   := (NOT | "-") unary | "+" unary | primary
     primary := "(" or ")" | clause
     clause  := FIELD ":" value | value
@@ -220,6 +220,10 @@ class _Parser:
         while (token := self.peek()) is not None and token.kind not in {"OR", "RPAREN"}:
             if token.kind == "AND":
                 self.pos += 1
+                groups[-1].append(self.unary(field))
+            elif token.kind in {"NOT", "MINUS", "PLUS"}:
+                # Lucene's prohibit and require operators narrow the clause before them:
+                # "a NOT b" is a without b, "a +b" is a and b.
                 groups[-1].append(self.unary(field))
             else:
                 groups.append([self.unary(field)])
