@@ -139,6 +139,9 @@ def test_a_signed_in_staff_member_reads_an_event(admin_page: Page, stack: Stack)
     expect(admin_page.get_by_text("1234 Fancy Ave")).to_be_visible()
     screenshot(admin_page, "event")
 
+    admin_page.goto(f"{stack.desk_url}/events/999")
+    expect(admin_page.get_by_role("alert")).to_contain_text("No event with id 999")
+
 
 def test_a_forged_sign_in_callback_is_refused_and_explained(
     anonymous_page: Page, stack: Stack

@@ -54,6 +54,7 @@ def test_plain_text_searches_names_and_emails_by_prefix(
     prefix = someone["email"].split("@")[0][:-1]
 
     users.search(prefix)
+    assert f"search={prefix}" in users.page.url
 
     expected = tenant_users(management, q=f"name:{prefix}* OR email:{prefix}*", per_page=10)
     assert users.total() == expected["total"] >= 1
@@ -86,6 +87,11 @@ def test_paging_and_page_size(users: UsersPage, management: httpx.Client) -> Non
     assert len(second) == 10
     assert not set(first) & set(second)
     assert second == [u["email"] for u in tenant_users(management, per_page=10, page=1)["users"]]
+    # The address keeps the page: a reload (or a shared link) shows the same users.
+    assert users.page.url.endswith("/users?page=2")
+    users.page.reload()
+    users.wait_loaded()
+    assert users.emails() == second
 
     users.choose_page_size(25)
     expect(users.rows).to_have_count(25)

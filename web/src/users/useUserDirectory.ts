@@ -2,16 +2,17 @@ import { computed, ref, shallowRef, watch } from "vue";
 import type { DeskClient } from "@/api/client";
 import { deleteUser, searchUsers, type DeskUser } from "./api";
 import { buildQuery, buildSort } from "./query";
+import { DEFAULT_STATE, type DirectoryState } from "./urlState";
 
 export const SEARCH_DEBOUNCE_MS = 300;
 
 /** The Users page's state: one search, paged and sorted by the desk, and deletes that drop one row. */
-export function useUserDirectory(api: DeskClient, perPage = 10) {
-  const search = ref("");
-  const first = ref(0);
-  const rows = ref(perPage);
-  const sortField = ref<string | null>(null);
-  const sortOrder = ref<1 | -1 | null>(null);
+export function useUserDirectory(api: DeskClient, initial: DirectoryState = DEFAULT_STATE) {
+  const search = ref(initial.search);
+  const first = ref(initial.first);
+  const rows = ref(initial.rows);
+  const sortField = ref<string | null>(initial.sortField);
+  const sortOrder = ref<1 | -1 | null>(initial.sortOrder);
   const users = shallowRef<DeskUser[]>([]);
   const total = ref(0);
   const loading = ref(false);
@@ -78,7 +79,16 @@ export function useUserDirectory(api: DeskClient, perPage = 10) {
     total.value = Math.max(0, total.value - 1);
   }
 
+  const state = computed<DirectoryState>(() => ({
+    search: search.value,
+    first: first.value,
+    rows: rows.value,
+    sortField: sortField.value,
+    sortOrder: sortOrder.value,
+  }));
+
   return {
+    state,
     search,
     query,
     first,
