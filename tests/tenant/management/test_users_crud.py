@@ -231,3 +231,17 @@ def test_metadata_search_ignores_the_array_level(api: httpx.Client) -> None:
     assert found(f"app_metadata.beta:true AND app_metadata.roles:owner-{tag}") == {user["user_id"]}
     assert found("app_metadata.level:[5 TO 10] AND app_metadata.roles:editor") >= {user["user_id"]}
     assert found("_exists_:user_metadata.addresses.city") >= {user["user_id"]}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "Payload validation error: 'Expected type object but found type null'."),
+        (b"[1]", "Payload validation error: 'Expected type object but found type array'."),
+    ],
+)
+def test_a_body_that_is_not_an_object_is_400(
+    api: httpx.Client, content: bytes, message: str
+) -> None:
+    answer = api.post("/users", content=content, headers={"Content-Type": "application/json"})
+    assert auth0_error(answer, 400, "invalid_body")["message"] == message

@@ -147,11 +147,21 @@ def _describe(error: dict[str, Any]) -> str:
     kind = str(error.get("type", ""))
     ctx = error.get("ctx") or {}
     found = type(error.get("input")).__name__
-    found = {"str": "string", "int": "integer", "dict": "object", "NoneType": "null"}.get(
-        found, found
-    )
+    found = {
+        "str": "string",
+        "int": "integer",
+        "dict": "object",
+        "list": "array",
+        "NoneType": "null",
+    }.get(found, found)
+    if kind == "missing" and tuple(error.get("loc", ())) == ("body",):
+        return "Expected type object but found type null"
     if kind == "missing":
         return f"Missing required property: {error['loc'][-1]}"
+    if kind in {"model_attributes_type", "dict_type"}:
+        return f"Expected type object but found type {found}"
+    if kind == "too_short":
+        return f"Array is too short ({ctx.get('actual_length')}), minimum {ctx.get('min_length')}"
     if kind == "extra_forbidden":
         return f"Additional properties not allowed: {error['loc'][-1]}"
     if kind in {"less_than_equal", "less_than"}:
