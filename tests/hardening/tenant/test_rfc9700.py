@@ -220,3 +220,58 @@ def test_login_form_alone_is_rate_limited(limited_tenant: RunningTenant) -> None
         token = http.post("/oauth/token", data={"grant_type": "client_credentials"})
         assert token.status_code == 429
         assert query_of(limited.headers.get("location", "")) == {}
+
+
+@pytest.mark.parametrize("return_to", NEAR_MISSES[:8])
+def test_near_miss_logout_return_to_is_not_an_open_redirect(
+    browser: Browser, return_to: str
+) -> None:
+    answer = browser.http.get(
+        "/v2/logout", params={"client_id": browser.client_id, "returnTo": return_to}
+    )
+    assert answer.status_code == 400, (return_to, answer.status_code)
+    assert "location" not in answer.headers
+
+
+def test_refresh_token_of_a_confidential_client_is_useless_to_a_public_one(
+    bcp_tenant: RunningTenant, user: tuple[str, str]
+) -> None:
+    # RFC 9700 4.14: a refresh token is bound to the client it was issued to.
+    issued = password_token(
+        bcp_tenant,
+        *user,
+        audience=bcp_tenant.config["api_audience"],
+        scope="openid offline_access",
+    )
+    assert issued.get("refresh_token"), issued
+    stolen = httpx.post(
+        f"{bcp_tenant.url}/oauth/token",
+        data={
+            "grant_type": "refresh_token",
+            "client_id": bcp_tenant.config["spa_client_id"],
+            "refresh_token": issued["refresh_token"],
+        },
+        timeout=10,
+    )
+    assert stolen.status_code in (400, 401, 403), stolen.text
+    assert "access_token" not in stolen.json()
+
+
+SCRIPT = "<script>alert(document.domain)</script>"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"client_id": SCRIPT},
+        {"redirect_uri": f"http://evil.example/{SCRIPT}"},
+        {"audience": SCRIPT},
+        {"state": f'"></form>{SCRIPT}'},
+        {"login_hint": SCRIPT},
+    ],
+    ids=["client_id", "redirect_uri", "audience", "state", "login_hint"],
+)
+def test_authorize_never_reflects_markup(browser: Browser, params: dict[str, str]) -> None:
+    answer = browser.authorize(**params)
+    assert answer.status_code in (200, 302, 400), answer.status_code
+    assert SCRIPT not in answer.text
