@@ -236,3 +236,26 @@ def test_desk_app_error_answers_carry_the_headers_too(
         refused = client.get("/api/users", headers=bearer(desk_forge.token(Forgery.ALG_NONE)))
     assert refused.status_code == 401
     assert "frame-ancestors 'none'" in refused.headers["content-security-policy"]
+
+
+def test_desk_app_cors_opens_only_to_configured_origins(hard_tenant: RunningTenant) -> None:
+    from tests.support.desk import desk_settings, start_desk
+
+    desk = start_desk(desk_settings(hard_tenant, cors_origins=[SPA_ORIGIN]))
+    try:
+        with desk.client() as client:
+            allowed = client.options(
+                "/api/users",
+                headers={
+                    "Origin": SPA_ORIGIN,
+                    "Access-Control-Request-Method": "GET",
+                    "Access-Control-Request-Headers": "authorization",
+                },
+            )
+            other = client.get("/api/health", headers={"Origin": "https://evil.example"})
+    finally:
+        desk.stop()
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == SPA_ORIGIN
+    assert "access-control-allow-credentials" not in allowed.headers
+    assert "access-control-allow-origin" not in other.headers
