@@ -12,12 +12,10 @@ import pytest
 from tests.support.forge import BAD_TOKENS, Forge, Forgery
 from tests.support.servers import RunningTenant
 
-AUDIENCE = "https://userdesk/api"
-
 
 @pytest.fixture(scope="module")
 def forge(tenant: RunningTenant) -> Forge:
-    return Forge.for_tenant(tenant, AUDIENCE)
+    return Forge.for_tenant(tenant, tenant.config["api_audience"])
 
 
 def strict_verify(tenant: RunningTenant, token: str) -> dict[str, object]:
@@ -30,7 +28,7 @@ def strict_verify(tenant: RunningTenant, token: str) -> dict[str, object]:
         token,
         matching[0].key,
         algorithms=["RS256"],
-        audience=AUDIENCE,
+        audience=tenant.config["api_audience"],
         issuer=tenant.issuer,
         options={"require": ["exp", "iat", "iss", "aud", "sub"]},
     )
