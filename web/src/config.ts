@@ -9,8 +9,15 @@ export async function loadConfig(fetchImpl: typeof fetch = fetch): Promise<SpaCo
   const response = await fetchImpl("/api/config", { headers: { Accept: "application/json" } });
   if (!response.ok) throw new Error(`The desk's /api/config answered ${response.status}.`);
   const body = (await response.json()) as Partial<SpaConfig>;
-  if (!body.domain || !body.clientId || !body.audience) {
-    throw new Error("The desk's /api/config lacks domain, clientId or audience.");
+  // Name the desk setting to fix: the staff member reading this may be the one deploying it.
+  const missing = [
+    ["domain", "AUTH0_DOMAIN"],
+    ["clientId", "AUTH0_SPA_CLIENT_ID"],
+    ["audience", "AUTH0_AUDIENCE"],
+  ].filter(([key]) => !body[key as keyof SpaConfig]);
+  if (missing.length || !body.domain || !body.clientId || !body.audience) {
+    const names = missing.map(([key, variable]) => `${key} (set ${variable})`).join(", ");
+    throw new Error(`The desk's /api/config has no ${names}.`);
   }
   return { domain: body.domain, clientId: body.clientId, audience: body.audience };
 }
