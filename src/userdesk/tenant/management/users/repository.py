@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, delete, false, func, select
+from sqlalchemy import ColumnElement, delete, func, literal, select
 
 from userdesk.tenant.store.models import Connection, FailedLogin, User
 from userdesk.tenant.store.repository import Repository
@@ -23,19 +23,49 @@ class UserRepository(Repository[User]):
         order: Sequence[ColumnElement[Any]],
         offset: int,
         limit: int,
-        walk: bool = False,
     ) -> list[User]:
-        """``walk``: read in the sort order and filter on the way, rather than sort matches.
-
-        SQLite's planner prefers the index that filters, then sorts every match; for a
-        search matching a large share of a million users, walking the sort order's index
-        finds the first page in milliseconds instead of seconds. Wrapping the condition in
-        coalesce() hides its terms from the planner, which then picks the ORDER BY index.
-        """
-        if walk:
-            condition = func.coalesce(condition, false(), type_=Boolean)
         query = select(User).where(condition).order_by(*order).offset(offset).limit(limit)
         return list(self.session.scalars(query))
+
+    def probe(
+        self, condition: ColumnElement[bool], key: ColumnElement[Any] | None, cap: int
+    ) -> list[tuple[int, Any]]:
+        """Up to ``cap`` matches as (pk, sort key): all of them when fewer than ``cap``."""
+        columns: list[Any] = [User.pk, key if key is not None else literal(None)]
+        rows = self.session.execute(select(*columns).where(condition).limit(cap)).all()
+        return [(int(row[0]), row[1]) for row in rows]
+
+    def by_pks(self, pks: Sequence[int]) -> list[User]:
+        found = {u.pk: u for u in self.session.scalars(select(User).where(User.pk.in_(pks)))}
+        return [found[pk] for pk in pks if pk in found]
+
+    def walk(
+        self,
+        condition: ColumnElement[bool],
+        order: Sequence[ColumnElement[Any]],
+        offset: int,
+        limit: int,
+        budget: int,
+    ) -> list[User] | None:
+        """A page read from the first ``budget`` users in sort order, or None if short.
+
+        SQLite's planner prefers the index that filters, then sorts every match: for a
+        search matching a large share of a million users that sort takes seconds. Walking
+        the sort order's index over a bounded window and filtering there finds the page in
+        milliseconds, unless the matches cluster late in that order; then the caller falls
+        back to the planner's way.
+        """
+        window = select(User.pk.label("pk")).order_by(*order).limit(budget).subquery()
+        query = (
+            select(User)
+            .join(window, User.pk == window.c.pk)
+            .where(condition)
+            .order_by(*order)
+            .offset(offset)
+            .limit(limit)
+        )
+        found = list(self.session.scalars(query))
+        return found if len(found) == limit else None
 
     def count(self, condition: ColumnElement[bool], cap: int | None = None) -> int:
         matching = select(User.pk).where(condition)

@@ -28,6 +28,9 @@ from userdesk.tenant.passwords import hash_password
 from userdesk.tenant.store import logs
 from userdesk.tenant.store.models import User
 
+# How many users in sort order a broad search reads, growing, before it leaves the order
+# to the planner (which then sorts every match).
+WALKS = (2_000, 20_000)
 _USER_ID = re.compile(r"^[^|\s]+\|\S+$")
 
 
@@ -70,6 +73,12 @@ def _and(left: Any, right: Any) -> Any:
     return right if left is None else left & right
 
 
+def _sort_key(match: tuple[int, Any]) -> tuple[Any, ...]:
+    # SQLite's order: NULL before any value, then the value, then the pk.
+    pk, value = match
+    return (False, pk) if value is None else (True, value, pk)
+
+
 def _direction(column: Any, descending: bool) -> Any:
     return column.desc() if descending else column.asc()
 
@@ -106,25 +115,38 @@ class UserService:
             condition = _and(condition, User.connection == connection)
         sorting = parse_sort(sort, USER_SORT)
         descending = sorting is not None and sorting[1]
-        order = [] if sorting is None else [_direction(USER_SORT[sorting[0]], descending)]
+        key = None if sorting is None else USER_SORT[sorting[0]]
+        order = [] if key is None else [_direction(key, descending)]
         # The pk breaks ties in the sort's own direction, so one index serves the whole order.
         order.append(_direction(User.pk.expression, descending))
-        where = condition if condition is not None else true()
-        total = None
-        walk = False
-        if with_total or condition is not None:
-            total = self.users.count(where, cap=SEARCH_CAP)
-            walk = (
-                condition is not None
-                and total >= SEARCH_CAP
-                and (sorting is None or sorting[0] in USER_SORT_INDEXED)
-            )
-        found = (
-            self.users.search(where, order, paging.start, paging.limit, walk)
-            if paging.limit
-            else []
-        )
-        return SearchResult(found, paging, total if with_total else None)
+        if condition is None:
+            total = self.users.count(true(), cap=SEARCH_CAP) if with_total else None
+            found = self._page(true(), order, paging)
+            return SearchResult(found, paging, total)
+        # One pass collects up to 1000 matches with their sort keys: under the cap that is
+        # every match, so the page is cut here and no second scan is needed.
+        probe = self.users.probe(condition, key, SEARCH_CAP)
+        if len(probe) < SEARCH_CAP:
+            ordered = sorted(probe, key=_sort_key, reverse=descending)
+            window = ordered[paging.start : paging.start + paging.limit]
+            found = self.users.by_pks([pk for pk, _key in window])
+        else:
+            walked = None
+            if paging.limit and (sorting is None or sorting[0] in USER_SORT_INDEXED):
+                for budget in WALKS:
+                    if budget >= paging.start + paging.limit:
+                        walked = self.users.walk(
+                            condition, order, paging.start, paging.limit, budget
+                        )
+                        if walked is not None:
+                            break
+            found = walked if walked is not None else self._page(condition, order, paging)
+        return SearchResult(found, paging, len(probe) if with_total else None)
+
+    def _page(self, condition: Any, order: list[Any], paging: Paging) -> list[User]:
+        if not paging.limit:
+            return []
+        return self.users.search(condition, order, paging.start, paging.limit)
 
     def get(self, user_id: str) -> User:
         user = self.users.by_user_id(check_user_id(user_id))
