@@ -26,7 +26,7 @@ from tests.support.servers import RunningTenant, start_tenant
 from tests.support.tokens import machine_token
 
 EXAMPLES = int(os.environ.get("USERDESK_SCHEMATHESIS_EXAMPLES", "12"))
-# Operations that fail today for a reason named here; each must keep failing until fixed.
+# Operations that fail today for the reason named here (reproduced in test_schema_defects.py).
 KNOWN_DESK_DEFECTS: dict[str, str] = {
     "GET /api/audit/{entry_id}": "src/userdesk/desk/audit/router.py:49 takes an unbounded int; "
     "an id past SQLite's 64-bit INTEGER raises OverflowError and the desk answers 500",
@@ -122,12 +122,15 @@ def exercise(schema: Any, base_url: str, headers: dict[str, str]) -> dict[str, s
 
 
 def judge(failures: dict[str, str], known: dict[str, str]) -> None:
-    """Fail on any new failure, and on a known defect that no longer fails (then drop it)."""
-    new = {label: text for label, text in failures.items() if label not in known}
-    fixed = sorted(set(known) - set(failures))
+    """Fail on any failure outside the known defects.
+
+    Known defects are pinned by deterministic reproducers in test_schema_defects.py (strict
+    xfail); here they are only tolerated, because whether generation happens to hit one
+    depends on the schema, not on the defect being fixed.
+    """
+    new = {label: text for label, text in failures.items() if label.split(" (")[0] not in known}
     report = "\n\n".join(f"== {label}\n{text[:3000]}" for label, text in new.items())
     assert not new, f"{len(new)} operation(s) failed:\n{report}"
-    assert not fixed, f"known defects no longer fail, remove them from the list: {fixed}"
 
 
 def test_desk_answers_match_its_schema(
