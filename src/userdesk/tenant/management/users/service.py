@@ -95,9 +95,10 @@ class SearchResult:
 
 
 class UserService:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, walks: tuple[int, ...] = WALKS) -> None:
         self.session = session
         self.users = UserRepository(session)
+        self.walks = walks
 
     def search(
         self,
@@ -133,7 +134,7 @@ class UserService:
         else:
             walked = None
             if paging.limit and (sorting is None or sorting[0] in USER_SORT_INDEXED):
-                for budget in WALKS:
+                for budget in self.walks:
                     if budget >= paging.start + paging.limit:
                         walked = self.users.walk(
                             condition, order, paging.start, paging.limit, budget
