@@ -94,7 +94,7 @@ def test_user_roles_assign_list_and_remove_with_a_json_body(
     assert api.post(path, json={"roles": [role["id"]]}).status_code == 204
     assert api.get(path).json() == [role]
     envelope = api.get(path, params={"include_totals": "true"}).json()
-    assert envelope == {"start": 0, "limit": 1, "total": 1, "roles": [role]}
+    assert envelope == {"start": 0, "limit": 50, "total": 1, "roles": [role]}
     assert api.request("DELETE", path, json={"roles": [role["id"]]}).status_code == 204
     assert api.get(path).json() == []
     auth0_error(api.post(path, json={"roles": ["rol_doesnotexist"]}), 404, "inexistent_role")

@@ -38,9 +38,7 @@ def member_json(user: User) -> dict[str, Any]:
 
 
 def window(items: list[Any], page: int | None, per_page: int | None) -> Listing:
-    """Page a short in-memory list the way Auth0 pages roles and permissions."""
-    if page is None and per_page is None:
-        return Listing(items, 0, len(items), len(items))
+    """Page a short in-memory list the way Auth0 pages roles and permissions (50 a page)."""
     limit = 50 if per_page is None else per_page
     start = (page or 0) * limit
     return Listing(items[start : start + limit], start, limit, len(items))
