@@ -16,6 +16,10 @@ export async function getEvent(api: DeskClient, id: string): Promise<DeskEvent> 
   return data;
 }
 
+const when = new Intl.DateTimeFormat(undefined, { dateStyle: "full", timeStyle: "short" });
+
+/** Events are local to where they happen: a date and a wall-clock time, no time zone. */
 export function eventWhen(event: DeskEvent): string {
-  return [event.date, event.time].filter(Boolean).join(" · ");
+  const moment = new Date(`${event.date}T${event.time}`);
+  return Number.isNaN(moment.getTime()) ? `${event.date} ${event.time}` : when.format(moment);
 }
