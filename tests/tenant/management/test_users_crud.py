@@ -245,3 +245,16 @@ def test_a_body_that_is_not_an_object_is_400(
 ) -> None:
     answer = api.post("/users", content=content, headers={"Content-Type": "application/json"})
     assert auth0_error(answer, 400, "invalid_body")["message"] == message
+
+
+def test_concurrent_deletes_log_one_deletion(api: httpx.Client) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    for _ in range(3):
+        user = new_user(api)
+        path = f"/users/{user['user_id']}"
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            statuses = list(pool.map(lambda _n: api.delete(path).status_code, range(6)))
+        assert statuses == [204] * 6
+        logs = api.get("/logs", params={"q": f'type:du AND user_id:"{user["user_id"]}"'}).json()
+        assert len(logs) == 1

@@ -235,7 +235,8 @@ class UserService:
             return  # Deleting twice is not an error at Auth0.
         user_name = user.email or user.username or user.name
         connection = user.connection
-        self.users.delete_by_user_id(user.user_id)
+        if not self.users.delete_by_user_id(user.user_id):
+            return  # A racing request deleted it first and logged the deletion.
         logs.record(
             self.session,
             "du",
