@@ -252,9 +252,9 @@ def test_concurrent_deletes_log_one_deletion(api: httpx.Client) -> None:
 
     for _ in range(3):
         user = new_user(api)
-        path = f"/users/{user['user_id']}"
+        paths = [f"/users/{user['user_id']}"] * 6
         with ThreadPoolExecutor(max_workers=6) as pool:
-            statuses = list(pool.map(lambda _n: api.delete(path).status_code, range(6)))
+            statuses = [answer.status_code for answer in pool.map(api.delete, paths)]
         assert statuses == [204] * 6
         logs = api.get("/logs", params={"q": f'type:du AND user_id:"{user["user_id"]}"'}).json()
         assert len(logs) == 1
