@@ -132,17 +132,19 @@ class UserService:
             window = ordered[paging.start : paging.start + paging.limit]
             found = self.users.by_pks([pk for pk, _key in window])
         else:
-            walked = None
-            if paging.limit and (sorting is None or sorting[0] in USER_SORT_INDEXED):
-                for budget in self.walks:
-                    if budget >= paging.start + paging.limit:
-                        walked = self.users.walk(
-                            condition, order, paging.start, paging.limit, budget
-                        )
-                        if walked is not None:
-                            break
+            walkable = sorting is None or sorting[0] in USER_SORT_INDEXED
+            walked = self._walk(condition, order, paging) if walkable else None
             found = walked if walked is not None else self._page(condition, order, paging)
         return SearchResult(found, paging, len(probe) if with_total else None)
+
+    def _walk(self, condition: Any, order: list[Any], paging: Paging) -> list[User] | None:
+        """The page from growing windows of users in sort order; None if none holds it."""
+        end = paging.start + paging.limit
+        for budget in (b for b in self.walks if b >= end and paging.limit):
+            found = self.users.walk(condition, order, paging.start, paging.limit, budget)
+            if found is not None:
+                return found
+        return None
 
     def _page(self, condition: Any, order: list[Any], paging: Paging) -> list[User]:
         if not paging.limit:
