@@ -17,8 +17,6 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -320,9 +318,3 @@ def _abort(writer: asyncio.StreamWriter) -> None:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     transport = writer.transport
     transport.abort()
-
-
-@contextmanager
-def fault_proxy(upstream: str) -> Iterator[FaultProxy]:
-    with FaultProxy(upstream) as proxy:
-        yield proxy

@@ -12,7 +12,6 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -163,10 +162,6 @@ class Forge:
             case Forgery.WITH_PERMISSION:
                 return self.sign(good)
         raise AssertionError(forgery)
-
-    def all_tokens(self, rights: list[str]) -> Iterator[tuple[Forgery, str | None]]:
-        for forgery in Forgery:
-            yield forgery, self.token(forgery, rights)
 
 
 _FOREIGN: list[RSAKey] = []
