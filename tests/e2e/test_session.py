@@ -95,8 +95,11 @@ def test_a_viewer_sees_no_delete_button_and_a_forced_delete_is_refused(
     victim = next(u for u in listed if u["email"] not in (viewer.email, stack.admin["email"]))
     status = viewer_page.evaluate(
         """async (userId) => {
-            const key = Object.keys(localStorage).find((k) => k.startsWith("@@auth0spajs@@::"));
-            const token = JSON.parse(localStorage.getItem(key)).body.access_token;
+            // auth0-spa-js's cache: one entry per audience and scope, beside the ID token's.
+            const token = Object.keys(localStorage)
+                .filter((k) => k.startsWith("@@auth0spajs@@::"))
+                .map((k) => JSON.parse(localStorage.getItem(k)).body?.access_token)
+                .find(Boolean);
             const answer = await fetch(`/api/users/${encodeURIComponent(userId)}`, {
                 method: "DELETE",
                 headers: { Authorization: `Bearer ${token}` },
