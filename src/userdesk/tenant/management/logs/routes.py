@@ -12,14 +12,12 @@ from userdesk.tenant.context import DbSession
 from userdesk.tenant.management.auth import Caller, RequireScope
 from userdesk.tenant.management.logs.service import LogService, log_json
 from userdesk.tenant.management.paging import field_list, select_fields
+from userdesk.tenant.management.params import Page, PerPage, Take
 from userdesk.tenant.management.users.service import UserService
 
 router = APIRouter(tags=["logs"])
 
 ReadLogs = Annotated[Caller, Depends(RequireScope("read:logs", "read:logs_users"))]
-PerPage = Annotated[int | None, Query(ge=0, le=100)]
-Page = Annotated[int | None, Query(ge=0)]
-Take = Annotated[int | None, Query(ge=1, le=100)]
 
 
 class LogRead(BaseModel):

@@ -10,13 +10,18 @@ from fastapi.responses import JSONResponse
 from userdesk.tenant.context import DbSession
 from userdesk.tenant.management.audit import record_api_call
 from userdesk.tenant.management.auth import Caller, RequireScope
+from userdesk.tenant.management.params import Page, PerPage, Take
 from userdesk.tenant.management.roles.schemas import (
+    MembersCheckpoint,
+    MembersPage,
     PermissionRead,
     PermissionsBody,
+    PermissionsPage,
     RoleCreate,
     RoleMember,
     RoleRead,
     RolesBody,
+    RolesPage,
     RoleUpdate,
     UsersBody,
 )
@@ -33,13 +38,11 @@ AddMembers = Annotated[Caller, Depends(RequireScope("create:role_members", "upda
 RemoveMembers = Annotated[Caller, Depends(RequireScope("delete:role_members", "update:roles"))]
 ReadUsers = Annotated[Caller, Depends(RequireScope("read:users"))]
 UpdateUsers = Annotated[Caller, Depends(RequireScope("update:users"))]
-Page = Annotated[int | None, Query(ge=0)]
-PerPage = Annotated[int | None, Query(ge=0, le=100)]
 
 Responses = dict[int | str, dict[str, Any]]
-ROLE_LIST: Responses = {200: {"model": list[RoleRead]}}
-PERMISSION_LIST: Responses = {200: {"model": list[PermissionRead]}}
-MEMBER_LIST: Responses = {200: {"model": list[RoleMember]}}
+ROLE_LIST: Responses = {200: {"model": list[RoleRead] | RolesPage}}
+PERMISSION_LIST: Responses = {200: {"model": list[PermissionRead] | PermissionsPage}}
+MEMBER_LIST: Responses = {200: {"model": list[RoleMember] | MembersPage | MembersCheckpoint}}
 
 
 def listed(listing: Listing, key: str, include_totals: bool) -> JSONResponse:
@@ -135,7 +138,7 @@ def role_users(
     per_page: PerPage = None,
     include_totals: bool = False,
     from_: Annotated[str | None, Query(alias="from")] = None,
-    take: Annotated[int | None, Query(ge=1, le=100)] = None,
+    take: Take = None,
 ) -> JSONResponse:
     service = RoleService(session)
     if from_ is not None or take is not None:

@@ -69,3 +69,31 @@ class RoleMember(BaseModel):
     email: str | None = None
     name: str | None = None
     picture: str | None = None
+
+
+class RolesPage(BaseModel):
+    start: int
+    limit: int
+    total: int
+    roles: list[RoleRead]
+
+
+class PermissionsPage(BaseModel):
+    start: int
+    limit: int
+    total: int
+    permissions: list[PermissionRead]
+
+
+class MembersPage(BaseModel):
+    start: int
+    limit: int
+    total: int
+    users: list[RoleMember]
+
+
+class MembersCheckpoint(BaseModel):
+    """from/take paging: ``next`` is the cursor for the following call, absent at the end."""
+
+    next: str | None = None
+    users: list[RoleMember]

@@ -11,6 +11,7 @@ from userdesk.tenant.context import DbSession
 from userdesk.tenant.management.audit import record_api_call
 from userdesk.tenant.management.auth import Caller, RequireScope
 from userdesk.tenant.management.paging import field_list, select_fields
+from userdesk.tenant.management.params import Page, PerPage
 from userdesk.tenant.management.users.schemas import (
     UserBlocks,
     UserCreate,
@@ -42,8 +43,8 @@ def _shape(document: dict[str, Any], fields: str | None, include: bool) -> dict[
 def list_users(
     session: DbSession,
     _caller: ReadUsers,
-    page: Annotated[int | None, Query(ge=0)] = None,
-    per_page: Annotated[int | None, Query(ge=0, le=100)] = None,
+    page: Page = None,
+    per_page: PerPage = None,
     include_totals: bool = False,
     sort: str | None = None,
     q: str | None = None,
