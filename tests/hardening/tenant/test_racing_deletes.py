@@ -7,7 +7,6 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-import pytest
 from sqlalchemy import func, select
 
 from tests.hardening.conftest import create_user, user_exists
@@ -31,12 +30,6 @@ def du_events(tenant: RunningTenant, user_id: str) -> int:
     return int(count or 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: src/userdesk/tenant/management/users/service.py:215 ignores the rowcount "
-    "delete_by_user_id returns, so every request that read the user before the first delete "
-    "committed logs its own 'du' event (seen: up to 8 for one user)",
-)
 def test_racing_deletes_log_one_deletion(
     hard_tenant: RunningTenant, hard_machine_token: str
 ) -> None:
