@@ -89,6 +89,10 @@ class Header:
     def permissions(self) -> list[str]:
         return [t.strip() for t in self.root.get_by_test_id("permission").all_inner_texts()]
 
+    @property
+    def roles(self) -> Locator:
+        return self.root.get_by_test_id("role")
+
 
 class UsersPage:
     def __init__(self, page: Page, desk_url: str) -> None:

@@ -32,6 +32,8 @@ def test_sign_in_through_the_tenant_login_page_returns_to_the_page_asked_for(
         header = Header(page)
         expect(header.signed_in_as).to_contain_text(stack.admin["email"])
         assert {"read:users", "delete:users", "manage:users"} <= set(header.permissions())
+        # Role names come from the directory through the desk's /api/me.
+        expect(header.roles).to_have_text(["Admin"])
         users = UsersPage(page, stack.desk_url)
         users.wait_loaded()
         expect(users.rows).to_have_count(10)
@@ -87,6 +89,7 @@ def test_a_viewer_sees_no_delete_button_and_a_forced_delete_is_refused(
     users.wait_loaded()
     expect(users.rows).to_have_count(10)
     assert Header(viewer_page).permissions() == ["read:users"]
+    expect(Header(viewer_page).roles).to_have_text(["Viewer"])
     expect(users.delete_buttons()).to_have_count(0)
     expect(viewer_page.get_by_role("columnheader", name="Actions")).to_have_count(0)
     screenshot(viewer_page, "users-viewer")

@@ -6,7 +6,7 @@ import "primeicons/primeicons.css";
 import "./style.css";
 import App from "./App.vue";
 import { ApiKey } from "./api/inject";
-import { createDeskClient } from "./api/client";
+import { createDeskClient, type DeskClient } from "./api/client";
 import { loadConfig } from "./config";
 import { createDeskRouter } from "./router";
 import { auth0Session } from "./session/auth0Session";
@@ -28,9 +28,15 @@ async function start(): Promise<void> {
       scope: "openid profile email offline_access",
     },
   });
-  const session = auth0Session(auth0);
+  // The session asks the desk for role names once signed in; the desk client asks the
+  // session for tokens: the lookup runs only after both exist.
+  let api: DeskClient | undefined;
+  const session = auth0Session(auth0, async () => {
+    const { data } = (await api?.GET("/api/me")) ?? {};
+    return data?.roles.map((role) => role.name) ?? [];
+  });
+  api = createDeskClient(() => session.accessToken());
   const router = createDeskRouter(session);
-  const api = createDeskClient(() => session.accessToken());
 
   createApp(App)
     // The router goes first: auth0-vue sends the visitor back to `appState.target` through it.

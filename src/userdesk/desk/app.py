@@ -28,6 +28,8 @@ from userdesk.desk.directory.client import ManagementClient, RetryPolicy
 from userdesk.desk.directory.tokens import ClientCredentials, Clock, TokenSource
 from userdesk.desk.events.router import router as events_router
 from userdesk.desk.security import install_security_headers
+from userdesk.desk.staff.router import router as staff_router
+from userdesk.desk.staff.service import StaffService
 from userdesk.desk.users.router import router as users_router
 from userdesk.settings import Settings, SettingsError
 
@@ -92,6 +94,7 @@ def create_app(
         ) as http:
             tokens = TokenSource(http, credentials, **({"clock": clock} if clock else {}))
             management = ManagementClient(http, f"{settings.origin}/api/v2", tokens, retry)
+            actors = ActorEmails(management)
             app.state.desk = DeskContext(
                 settings=settings,
                 http=http,
@@ -104,7 +107,8 @@ def create_app(
                 ),
                 audit_engine=engine,
                 audit=AuditLog(audit_db.make_sessions(engine)),
-                actors=ActorEmails(management),
+                actors=actors,
+                staff=StaffService(management, actors),
             )
             try:
                 yield
@@ -119,6 +123,7 @@ def create_app(
     )
     errors.install(app)
     app.include_router(meta.router)
+    app.include_router(staff_router)
     app.include_router(events_router)
     app.include_router(users_router)
     app.include_router(audit_router)

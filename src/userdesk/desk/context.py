@@ -14,6 +14,7 @@ from userdesk.desk.auth import TokenVerifier
 from userdesk.desk.directory.actors import ActorEmails
 from userdesk.desk.directory.client import ManagementClient
 from userdesk.desk.directory.tokens import TokenSource
+from userdesk.desk.staff.service import StaffService
 from userdesk.settings import Settings
 
 
@@ -27,6 +28,7 @@ class DeskContext:
     audit_engine: AsyncEngine
     audit: AuditLog
     actors: ActorEmails
+    staff: StaffService
 
 
 def get_context(request: Request) -> DeskContext:
@@ -46,6 +48,10 @@ def get_actors(request: Request) -> ActorEmails:
     return get_context(request).actors
 
 
+def get_staff_service(request: Request) -> StaffService:
+    return get_context(request).staff
+
+
 def get_request_id(request: Request) -> str:
     request_id: str = request.state.request_id
     return request_id
@@ -56,3 +62,4 @@ Directory = Annotated[ManagementClient, Depends(get_management)]
 Audit = Annotated[AuditLog, Depends(get_audit)]
 Actors = Annotated[ActorEmails, Depends(get_actors)]
 RequestId = Annotated[str, Depends(get_request_id)]
+StaffDirectory = Annotated[StaffService, Depends(get_staff_service)]

@@ -32,6 +32,7 @@ RULES: dict[RouteKey, str] = {
     RouteKey("GET", "/api/events"): PUBLIC,
     RouteKey("GET", "/{path:path}"): PUBLIC,
     RouteKey("GET", "/api/events/{event_id}"): ANY_TOKEN,
+    RouteKey("GET", "/api/me"): ANY_TOKEN,
     RouteKey("GET", "/api/users"): "read:users",
     RouteKey("GET", "/api/users/{user_id}"): "read:users",
     RouteKey("DELETE", "/api/users/{user_id}"): "delete:users",

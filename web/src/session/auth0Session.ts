@@ -3,10 +3,18 @@ import type { Auth0VueClient } from "@auth0/auth0-vue";
 import { decodePayload, permissionsOf, rolesOf } from "./claims";
 import type { Session, StaffProfile } from "./session";
 
-/** Adapts the official auth0-vue client to the app's Session. */
-export function auth0Session(auth0: Auth0VueClient): Session {
+/** Role names of the signed-in staff member, as the desk finds them in the directory. */
+export type RoleLookup = () => Promise<string[]>;
+
+/**
+ * Adapts the official auth0-vue client to the app's Session. Access tokens carry
+ * permissions but no role names unless a tenant adds a namespaced claim, so role
+ * names also come from `lookupRoles` (the desk's `GET /api/me`).
+ */
+export function auth0Session(auth0: Auth0VueClient, lookupRoles?: RoleLookup): Session {
   const permissions = ref<string[]>([]);
   const tokenRoles = ref<string[]>([]);
+  const directoryRoles = ref<string[]>([]);
   const permissionsKnown = ref(false);
 
   async function readToken(): Promise<void> {
@@ -19,6 +27,10 @@ export function auth0Session(auth0: Auth0VueClient): Session {
       tokenRoles.value = [];
     } finally {
       permissionsKnown.value = true;
+    }
+    if (lookupRoles) {
+      // Cosmetic: the header shows permissions either way, so a failure hides only names.
+      directoryRoles.value = await lookupRoles().catch(() => []);
     }
   }
 
@@ -33,6 +45,7 @@ export function auth0Session(auth0: Auth0VueClient): Session {
       else {
         permissions.value = [];
         tokenRoles.value = [];
+        directoryRoles.value = [];
         permissionsKnown.value = true;
       }
     },
@@ -47,7 +60,7 @@ export function auth0Session(auth0: Auth0VueClient): Session {
 
   const roles = computed(() => {
     const idClaims = auth0.idTokenClaims.value as Record<string, unknown> | undefined;
-    return [...new Set([...tokenRoles.value, ...rolesOf(idClaims)])].sort();
+    return [...new Set([...tokenRoles.value, ...rolesOf(idClaims), ...directoryRoles.value])].sort();
   });
 
   const error = computed(() => {

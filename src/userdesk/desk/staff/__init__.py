@@ -1,0 +1,1 @@
+"""The signed-in staff member: who they are, their roles and what they may do."""
