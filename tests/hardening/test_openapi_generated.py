@@ -34,12 +34,7 @@ KNOWN_DESK_DEFECTS: dict[str, str] = {
     'format "time" (RFC 3339, needs an offset) but served as "11:30:00"',
     "GET /api/events/{event_id}": "same EventRead.time mismatch as GET /api/events",
 }
-KNOWN_MANAGEMENT_DEFECTS: dict[str, str] = {
-    "GET /api/v2/roles": "src/userdesk/tenant/management/roles/routes.py:40 documents ROLE_LIST "
-    "as an array only, but include_totals=true answers the {start, limit, total, roles} envelope",
-    "GET /api/v2/logs": "src/userdesk/tenant/management/logs/routes.py:21 Page has no upper bound; "
-    "a page past SQLite's 64-bit OFFSET raises OverflowError and the tenant answers 500",
-}
+KNOWN_MANAGEMENT_DEFECTS: dict[str, str] = {}
 CHECKS = [not_a_server_error, response_schema_conformance]
 NO_5XX = [not_a_server_error]
 BOUNDED = settings(

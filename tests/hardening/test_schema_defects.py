@@ -1,11 +1,10 @@
-"""Deterministic reproducers of the defects schemathesis found, one strict xfail each: when a
-defect is fixed its test passes, fails as XPASS, and the entry in test_openapi_generated.py's
-known-defect lists goes with it."""
+"""Deterministic reproducers of the defects schemathesis found. Open ones are strict xfails: a
+fix makes the test XPASS, and then the marker and the entry in test_openapi_generated.py's
+known-defect lists go. Fixed ones stay as plain regression tests."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import httpx
 import pytest
@@ -16,13 +15,6 @@ from tests.support.servers import RunningTenant
 
 # RFC 3339 full-time, what JSON Schema's "time" format means: an offset is required.
 FULL_TIME = re.compile(r"^\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$", re.IGNORECASE)
-
-
-def documented_200(openapi: dict[str, Any], path: str) -> dict[str, Any]:
-    schema: dict[str, Any] = openapi["paths"][path]["get"]["responses"]["200"]["content"][
-        "application/json"
-    ]["schema"]
-    return schema
 
 
 @pytest.mark.xfail(
@@ -51,11 +43,9 @@ def test_event_times_match_their_published_format(hard_desk: RunningDesk) -> Non
         assert all(FULL_TIME.match(event["time"]) for event in events), events
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: src/userdesk/tenant/management/roles/routes.py:40 documents the roles list "
-    "as an array only, but include_totals=true answers an envelope object",
-)
+# Found by schemathesis and fixed; kept as regression tests.
+
+
 def test_roles_list_schema_admits_the_include_totals_envelope(
     hard_tenant: RunningTenant, hard_machine_token: str
 ) -> None:
@@ -67,14 +57,12 @@ def test_roles_list_schema_admits_the_include_totals_envelope(
     )
     assert isinstance(answer.json(), dict)
     openapi = httpx.get(f"{hard_tenant.url}/openapi.json", timeout=10).json()
-    assert documented_200(openapi, "/api/v2/roles").get("type") != "array"
+    documented = openapi["paths"]["/api/v2/roles"]["get"]["responses"]["200"]["content"][
+        "application/json"
+    ]["schema"]
+    assert documented.get("type") != "array", documented
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: src/userdesk/tenant/management/logs/routes.py:21 Page has no upper bound; "
-    "a page past SQLite's 64-bit OFFSET raises OverflowError and the tenant answers 500",
-)
 def test_huge_logs_page_is_not_a_500(hard_tenant: RunningTenant, hard_machine_token: str) -> None:
     answer = httpx.get(
         f"{hard_tenant.url}/api/v2/logs",
