@@ -24,8 +24,10 @@ class Staff:
     state: dict[str, Any]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    # Package scope, not session: Playwright's sync API keeps an event loop running in the
+    # main thread while it is open, which breaks every later test that calls asyncio.run().
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
