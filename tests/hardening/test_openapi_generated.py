@@ -27,13 +27,7 @@ from tests.support.tokens import machine_token
 
 EXAMPLES = int(os.environ.get("USERDESK_SCHEMATHESIS_EXAMPLES", "12"))
 # Operations that fail today for the reason named here (reproduced in test_schema_defects.py).
-KNOWN_DESK_DEFECTS: dict[str, str] = {
-    "GET /api/audit/{entry_id}": "src/userdesk/desk/audit/router.py:49 takes an unbounded int; "
-    "an id past SQLite's 64-bit INTEGER raises OverflowError and the desk answers 500",
-    "GET /api/events": "src/userdesk/desk/events/schemas.py:15 `time: time` is published as "
-    'format "time" (RFC 3339, needs an offset) but served as "11:30:00"',
-    "GET /api/events/{event_id}": "same EventRead.time mismatch as GET /api/events",
-}
+KNOWN_DESK_DEFECTS: dict[str, str] = {}
 KNOWN_MANAGEMENT_DEFECTS: dict[str, str] = {}
 CHECKS = [not_a_server_error, response_schema_conformance]
 NO_5XX = [not_a_server_error]

@@ -154,7 +154,15 @@ class TokenVerifier:
         return _staff(claims)
 
 
+# RFC 7519 NumericDate is a JSON number; PyJWT would also take a numeric string.
+_TIME_CLAIMS = ("exp", "nbf", "iat")
+
+
 def _staff(claims: dict[str, Any]) -> Staff:
+    for name in _TIME_CLAIMS:
+        value = claims.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise InvalidToken(f"The access token's {name} claim is not a number")
     raw = claims.get("permissions") or []
     if not isinstance(raw, list) or not all(isinstance(p, str) for p in raw):
         raise InvalidToken("The access token's permissions claim is not a list of strings")

@@ -249,7 +249,7 @@ export interface components {
             date: string;
             /**
              * Time
-             * Format: time
+             * @example 11:30:00
              */
             time: string;
         };

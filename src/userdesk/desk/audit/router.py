@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from userdesk.desk.audit.repository import AuditFilter
 from userdesk.desk.audit.schemas import AuditEntryRead, AuditList
@@ -46,5 +46,10 @@ async def list_audit(
     summary="One audit entry",
     responses={404: {"model": ErrorRead}},
 )
-async def get_audit_entry(_staff: CanReadAudit, audit: Audit, entry_id: int) -> AuditEntryRead:
+async def get_audit_entry(
+    _staff: CanReadAudit,
+    audit: Audit,
+    # Entry ids are SQL integers: a larger number cannot name one (and would overflow).
+    entry_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+) -> AuditEntryRead:
     return AuditEntryRead.model_validate(await audit.get(entry_id))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 
 from userdesk.desk.errors import NotFound
 from userdesk.desk.events.schemas import EventRead
@@ -15,7 +15,7 @@ EVENTS = (
         description="A formal evening of dinner and dancing to fund the new rescue farm.",
         location="1234 Fancy Ave",
         date=date(2019, 12, 25),
-        time=time(11, 30),
+        time="11:30:00",
     ),
     EventRead(
         id=2,
@@ -24,7 +24,7 @@ EVENTS = (
         description="Bring food, toys and bedding for the shelter's animals; music and games.",
         location="1234 Dog Alley",
         date=date(2019, 11, 21),
-        time=time(12, 0),
+        time="12:00:00",
     ),
 )
 
