@@ -58,7 +58,7 @@ pytest: install browser
 test: install lint web-test pytest
 
 bench: install
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) $(STAMPS) web/node_modules web/dist src/userdesk/desk/static

@@ -14,37 +14,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
+from _stack import base_env, free_port, machine_token, servers, staff_token, wait_until_up
+
 PER_PAGE = 50
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_until_up(url: str, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} did not come up")
 
 
 async def load(
@@ -91,97 +71,61 @@ def main() -> None:
 
     data_dir = Path(tempfile.mkdtemp(prefix="userdesk-bench-"))
     desk_port, tenant_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AUTH0_", "CLIENT_"))}
-    env["USERDESK_TENANT_DEMO_USERS"] = "200"
-    userdesk = str(Path(sys.executable).with_name("userdesk"))
-    quiet = {"cwd": data_dir, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    env = base_env(USERDESK_TENANT_DEMO_USERS="200")
     # Two processes, the desk configured like any Auth0 tenant through AUTH0_* variables, so
     # the desk's figures are its own and not shared with the tenant's event loop.
-    tenant_process = subprocess.Popen(
-        [userdesk, "tenant", "serve", "--port", str(tenant_port), "--data-dir", str(data_dir)],
-        env=env,
-        **quiet,  # type: ignore[call-overload]
-    )
-    servers = [tenant_process]
     try:
-        deadline = time.monotonic() + 60
-        desk = f"http://127.0.0.1:{desk_port}"
-        tenant = f"http://127.0.0.1:{tenant_port}"
-        wait_until_up(f"{tenant}/.well-known/jwks.json", deadline)
-        config = json.loads((data_dir / "tenant.json").read_text())
-        desk_env = {
-            **env,
-            "AUTH0_DOMAIN": config["domain"],
-            "AUTH0_AUDIENCE": config["api_audience"],
-            "CLIENT_ID": config["backend"]["client_id"],
-            "CLIENT_SECRET": config["backend"]["client_secret"],
-            "AUTH0_SPA_CLIENT_ID": config["spa_client_id"],
-        }
-        servers.append(
-            subprocess.Popen(
-                [userdesk, "serve", "--port", str(desk_port), "--data-dir", str(data_dir)],
-                env=desk_env,
-                **quiet,  # type: ignore[call-overload]
+        with servers(data_dir) as running:
+            deadline = time.monotonic() + 60
+            desk = f"http://127.0.0.1:{desk_port}"
+            tenant = f"http://127.0.0.1:{tenant_port}"
+            running.start(
+                ["tenant", "serve", "--port", str(tenant_port), "--data-dir", str(data_dir)], env
             )
-        )
-        wait_until_up(f"{desk}/api/health", deadline)
-        script, backend = config["script_client"], config["backend"]
-        staff = httpx.post(
-            f"{tenant}/oauth/token",
-            data={
-                "grant_type": "password",
-                "client_id": script["client_id"],
-                "client_secret": script["client_secret"],
-                "username": config["admin"]["email"],
-                "password": config["admin"]["password"],
-                "audience": config["api_audience"],
-                "scope": "openid",
-            },
-        ).json()["access_token"]
-        machine = httpx.post(
-            f"{tenant}/oauth/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": backend["client_id"],
-                "client_secret": backend["client_secret"],
-                "audience": config["management_audience"],
-            },
-        ).json()["access_token"]
-
-        print(
-            f"GET users, {PER_PAGE} per page, {args.clients} concurrent clients, "
-            f"{args.seconds:.0f} s each; desk and tenant in separate processes"
-        )
-        direct = asyncio.run(
-            load(
-                f"{tenant}/api/v2/users",
-                {"page": 0, "per_page": PER_PAGE, "include_totals": "true"},
-                machine,
-                args.clients,
-                args.seconds,
+            wait_until_up(f"{tenant}/.well-known/jwks.json", deadline)
+            config = json.loads((data_dir / "tenant.json").read_text())
+            desk_env = {
+                **env,
+                "AUTH0_DOMAIN": config["domain"],
+                "AUTH0_AUDIENCE": config["api_audience"],
+                "CLIENT_ID": config["backend"]["client_id"],
+                "CLIENT_SECRET": config["backend"]["client_secret"],
+                "AUTH0_SPA_CLIENT_ID": config["spa_client_id"],
+            }
+            running.start(
+                ["serve", "--port", str(desk_port), "--data-dir", str(data_dir)], desk_env
             )
-        )
-        report("tenant GET /api/v2/users", direct, args.seconds)
-        through = asyncio.run(
-            load(
-                f"{desk}/api/users",
-                {"page": 1, "per_page": PER_PAGE},
-                staff,
-                args.clients,
-                args.seconds,
-            )
-        )
-        report("desk   GET /api/users", through, args.seconds)
+            wait_until_up(f"{desk}/api/health", deadline)
+            run(args, desk, tenant, staff_token(tenant, config), machine_token(tenant, config))
     finally:
-        for server in servers:
-            server.send_signal(signal.SIGINT)
-        for server in servers:
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, desk: str, tenant: str, staff: str, machine: str) -> None:
+    print(
+        f"GET users, {PER_PAGE} per page, {args.clients} concurrent clients, "
+        f"{args.seconds:.0f} s each; desk and tenant in separate processes"
+    )
+    direct = asyncio.run(
+        load(
+            f"{tenant}/api/v2/users",
+            {"page": 0, "per_page": PER_PAGE, "include_totals": "true"},
+            machine,
+            args.clients,
+            args.seconds,
+        )
+    )
+    report("tenant GET /api/v2/users", direct, args.seconds)
+    through = asyncio.run(
+        load(
+            f"{desk}/api/users",
+            {"page": 1, "per_page": PER_PAGE},
+            staff,
+            args.clients,
+            args.seconds,
+        )
+    )
+    report("desk   GET /api/users", through, args.seconds)
 
 
 if __name__ == "__main__":

@@ -15,12 +15,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,27 +27,12 @@ from typing import Any
 
 import httpx
 
+from _stack import base_env, free_port, machine_token, servers, staff_token, wait_until_up
+
 # Weights of the mix: mostly reads, as a support desk's day is.
 ACTIONS = {"list": 40, "search": 30, "view": 20, "delete": 10}
 EXPECTED = {"list": 200, "search": 200, "view": 200, "delete": 204}
 NAMES = ["ada", "alan", "ben", "chen", "dara", "elena", "felix", "grace", "hugo", "ivan", "kai"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_until_up(url: str, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} did not come up")
 
 
 @dataclass
@@ -74,38 +55,8 @@ class Targets:
     delete: list[str]
 
 
-def staff_token(tenant: str, config: dict[str, Any]) -> str:
-    script = config["script_client"]
-    answer = httpx.post(
-        f"{tenant}/oauth/token",
-        data={
-            "grant_type": "password",
-            "client_id": script["client_id"],
-            "client_secret": script["client_secret"],
-            "username": config["admin"]["email"],
-            "password": config["admin"]["password"],
-            "audience": config["api_audience"],
-            "scope": "openid",
-        },
-        timeout=30,
-    )
-    answer.raise_for_status()
-    token: str = answer.json()["access_token"]
-    return token
-
-
 def targets(tenant: str, config: dict[str, Any]) -> Targets:
-    backend = config["backend"]
-    machine = httpx.post(
-        f"{tenant}/oauth/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": backend["client_id"],
-            "client_secret": backend["client_secret"],
-            "audience": config["management_audience"],
-        },
-        timeout=30,
-    ).json()["access_token"]
+    machine = machine_token(tenant, config)
     ids: list[str] = []
     with httpx.Client(headers={"Authorization": f"Bearer {machine}"}, timeout=30) as client:
         # Auth0 pages through the first 1000 results only; that is plenty to delete from.
@@ -204,40 +155,27 @@ def main() -> None:
 
     data_dir = Path(tempfile.mkdtemp(prefix="userdesk-soak-"))
     desk_port, tenant_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AUTH0_", "CLIENT_"))}
-    env["USERDESK_TENANT_DEMO_USERS"] = str(args.users)
-    userdesk = Path(sys.executable).with_name("userdesk")
-    command = [str(userdesk), "serve", "--port", str(desk_port), "--tenant-port", str(tenant_port)]
-    server = subprocess.Popen(
-        [*command, "--data-dir", str(data_dir)],
-        cwd=data_dir,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    env = base_env(USERDESK_TENANT_DEMO_USERS=str(args.users))
+    command = ["serve", "--port", str(desk_port), "--tenant-port", str(tenant_port)]
     try:
-        deadline = time.monotonic() + 120
-        desk = f"http://127.0.0.1:{desk_port}"
-        tenant = f"http://127.0.0.1:{tenant_port}"
-        wait_until_up(f"{desk}/api/health", deadline)
-        wait_until_up(f"{tenant}/.well-known/jwks.json", deadline)
-        config = json.loads((data_dir / "tenant.json").read_text())
-        tokens = [staff_token(tenant, config) for _ in range(args.sessions)]
-        pool = targets(tenant, config)
-        print(
-            f"soak: {args.sessions} staff sessions, {args.seconds:.0f} s, mix "
-            + ", ".join(f"{a} {w}%" for a, w in ACTIONS.items())
-            + f"; {len(pool.delete)} users available to delete"
-        )
-        tally = asyncio.run(soak(desk, tokens, pool, args.seconds))
-        errors = report(tally, args.seconds)
+        with servers(data_dir) as running:
+            running.start([*command, "--data-dir", str(data_dir)], env)
+            deadline = time.monotonic() + 120
+            desk = f"http://127.0.0.1:{desk_port}"
+            tenant = f"http://127.0.0.1:{tenant_port}"
+            wait_until_up(f"{desk}/api/health", deadline)
+            wait_until_up(f"{tenant}/.well-known/jwks.json", deadline)
+            config = json.loads((data_dir / "tenant.json").read_text())
+            tokens = [staff_token(tenant, config) for _ in range(args.sessions)]
+            pool = targets(tenant, config)
+            print(
+                f"soak: {args.sessions} staff sessions, {args.seconds:.0f} s, mix "
+                + ", ".join(f"{a} {w}%" for a, w in ACTIONS.items())
+                + f"; {len(pool.delete)} users available to delete"
+            )
+            tally = asyncio.run(soak(desk, tokens, pool, args.seconds))
+            errors = report(tally, args.seconds)
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
         shutil.rmtree(data_dir, ignore_errors=True)
     sys.exit(1 if errors else 0)
 

@@ -1,0 +1,121 @@
+"""What the benchmark scripts share: free ports, servers started and stopped, tokens.
+
+Not a benchmark itself (``make bench`` skips files starting with ``_``).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+USERDESK = str(Path(sys.executable).with_name("userdesk"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def base_env(**extra: str) -> dict[str, str]:
+    """This environment without any real tenant's settings, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AUTH0_", "CLIENT_"))}
+    env.update(extra)
+    return env
+
+
+def wait_until_up(url: str, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+class Servers:
+    """``userdesk`` processes that stop (SIGINT, then SIGKILL) when the block ends."""
+
+    def __init__(self, cwd: Path) -> None:
+        self.cwd = cwd
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def start(self, args: list[str], env: dict[str, str]) -> None:
+        self.processes.append(
+            subprocess.Popen(
+                [USERDESK, *args],
+                cwd=self.cwd,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.send_signal(signal.SIGINT)
+        for process in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@contextmanager
+def servers(cwd: Path) -> Iterator[Servers]:
+    running = Servers(cwd)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def _token(tenant: str, form: dict[str, str]) -> str:
+    answer = httpx.post(f"{tenant}/oauth/token", data=form, timeout=30)
+    answer.raise_for_status()
+    token: str = answer.json()["access_token"]
+    return token
+
+
+def staff_token(tenant: str, config: dict[str, Any]) -> str:
+    """The admin's access token for the desk API (password grant of the script client)."""
+    script = config["script_client"]
+    return _token(
+        tenant,
+        {
+            "grant_type": "password",
+            "client_id": script["client_id"],
+            "client_secret": script["client_secret"],
+            "username": config["admin"]["email"],
+            "password": config["admin"]["password"],
+            "audience": config["api_audience"],
+            "scope": "openid",
+        },
+    )
+
+
+def machine_token(tenant: str, config: dict[str, Any]) -> str:
+    """A Management API token for the desk's backend client (client credentials)."""
+    backend = config["backend"]
+    return _token(
+        tenant,
+        {
+            "grant_type": "client_credentials",
+            "client_id": backend["client_id"],
+            "client_secret": backend["client_secret"],
+            "audience": config["management_audience"],
+        },
+    )
