@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,11 +20,16 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from joserfc import jwt
+from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from userdesk.tenant.store.models import SigningKey
+
+
+class TokenRejected(ValueError):
+    """An access token that does not verify; the message (Auth0's wording) is safe to show."""
 
 
 def utcnow() -> datetime:
@@ -126,6 +133,34 @@ class KeyRing:
         """
         token_obj = jwt.decode(token, self._key_for(token), algorithms=["RS256"])
         return dict(token_obj.claims)
+
+    def verify_access_token(
+        self, token: str, *, issuer: str, audiences: Collection[str]
+    ) -> dict[str, Any]:
+        """Signature, exact issuer, one of ``audiences``, and a numeric, unexpired ``exp``."""
+        try:
+            claims = self.verify(token)
+        except (JoseError, ValueError) as exc:
+            raise TokenRejected("Invalid token") from exc
+        if claims.get("iss") != issuer:
+            raise TokenRejected("Invalid token")
+        aud = claims.get("aud")
+        aud_list = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
+        if not any(isinstance(a, str) and a in audiences for a in aud_list):
+            raise TokenRejected(f"Bad audience: {' '.join(str(a) for a in aud_list)}")
+        now = time.time()
+        exp = claims.get("exp")
+        # RFC 7519 NumericDate: a JSON number, never a numeric string or a boolean.
+        if not isinstance(exp, int | float) or isinstance(exp, bool):
+            raise TokenRejected("Invalid token")
+        if exp <= now:
+            raise TokenRejected("Expired token received for JSON Web Token validation")
+        nbf = claims.get("nbf")
+        if nbf is not None and (
+            not isinstance(nbf, int | float) or isinstance(nbf, bool) or nbf > now
+        ):
+            raise TokenRejected("Invalid token")
+        return claims
 
     def _key_for(self, token: str) -> RSAKey:
         try:

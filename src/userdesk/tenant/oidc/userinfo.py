@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from joserfc.errors import JoseError
 from sqlalchemy.orm import Session
 
 from userdesk.tenant.context import TenantContext
+from userdesk.tenant.keys import TokenRejected
 from userdesk.tenant.oidc import claims
 from userdesk.tenant.oidc.errors import OAuthError
 from userdesk.tenant.oidc.repository import UserRepository
@@ -32,19 +31,13 @@ def bearer(authorization: str | None) -> str:
 def verify_access_token(tenant: TenantContext, token: str) -> dict[str, Any]:
     """Strict checks: RS256 by a published key, exact issuer, /userinfo audience, not expired."""
     try:
-        payload = tenant.keys.verify(token)
-    except (JoseError, ValueError) as exc:
-        raise InvalidToken("The access token is invalid.") from exc
-    audience = payload.get("aud")
-    audiences = audience if isinstance(audience, list) else [audience]
-    if payload.get("iss") != tenant.issuer:
-        raise InvalidToken("The access token has the wrong issuer.")
-    if claims.userinfo_audience(tenant.settings.origin) not in audiences:
-        raise InvalidToken("The access token was not issued for /userinfo.")
-    exp = payload.get("exp")
-    if not isinstance(exp, int) or exp <= time.time():
-        raise InvalidToken("The access token has expired.")
-    return payload
+        return tenant.keys.verify_access_token(
+            token,
+            issuer=tenant.issuer,
+            audiences={claims.userinfo_audience(tenant.settings.origin)},
+        )
+    except TokenRejected as exc:
+        raise InvalidToken(f"The access token is not valid for /userinfo: {exc}") from exc
 
 
 def profile(session: Session, tenant: TenantContext, authorization: str | None) -> dict[str, Any]:
