@@ -49,6 +49,14 @@ class Settings(BaseSettings):
         default_factory=list, validation_alias="USERDESK_CORS_ORIGINS"
     )
 
+    # Pictures hosted elsewhere (gravatar and the like) are shown only when this is set: each
+    # one is a request to a third party that learns which user a staff member looked at.
+    remote_avatars: bool = Field(default=False, validation_alias="USERDESK_REMOTE_AVATARS")
+    # Deleted users' profiles kept in the audit log are redacted after this many days.
+    audit_snapshot_days: int = Field(
+        default=30, ge=0, validation_alias="USERDESK_AUDIT_SNAPSHOT_DAYS"
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: Any) -> Any:

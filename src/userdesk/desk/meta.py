@@ -22,6 +22,9 @@ class ConfigRead(BaseModel):
     domain: str = Field(description="Tenant domain, or origin when it is not https")
     clientId: str | None = Field(description="The SPA's client id")
     audience: str
+    remoteAvatars: bool = Field(
+        default=False, description="Show pictures hosted on other origins (USERDESK_REMOTE_AVATARS)"
+    )
 
 
 @router.get("/health", response_model=HealthRead, summary="The desk is up")
@@ -40,4 +43,5 @@ async def config(desk: Desk) -> ConfigRead:
         domain=settings.auth0_domain or "",
         clientId=settings.spa_client_id,
         audience=settings.auth0_audience or "",
+        remoteAvatars=settings.remote_avatars,
     )

@@ -222,6 +222,12 @@ export interface components {
             clientId: string | null;
             /** Audience */
             audience: string;
+            /**
+             * Remoteavatars
+             * @description Show pictures hosted on other origins (USERDESK_REMOTE_AVATARS)
+             * @default false
+             */
+            remoteAvatars: boolean;
         };
         /** ErrorRead */
         ErrorRead: {
@@ -299,6 +305,11 @@ export interface components {
             users: components["schemas"]["UserRead"][];
             /** Total */
             total: number;
+            /**
+             * Total Is Capped
+             * @default false
+             */
+            total_is_capped: boolean;
             /** Page */
             page: number;
             /** Per Page */

@@ -10,7 +10,7 @@ from userdesk.desk.auth import RequirePermission, Staff
 from userdesk.desk.context import Actors, Audit, Directory, RequestId
 from userdesk.desk.errors import INVALID_REQUEST, ErrorRead
 from userdesk.desk.users.schemas import UserList, UserRead
-from userdesk.desk.users.service import UserService
+from userdesk.desk.users.service import SEARCH_CAP, UserService
 
 _upstream_errors: dict[int | str, dict[str, object]] = {
     **INVALID_REQUEST,
@@ -58,6 +58,7 @@ async def list_users(
     return UserList(
         users=[UserRead.model_validate(u) for u in found.users],
         total=found.total,
+        total_is_capped=found.total >= SEARCH_CAP,
         page=page,
         per_page=per_page,
     )

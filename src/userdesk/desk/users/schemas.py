@@ -45,7 +45,9 @@ class UserRead(BaseModel):
 
 class UserList(BaseModel):
     users: list[UserRead]
-    # Auth0 counts at most the first 1000 matches of a search.
+    # Auth0 counts at most the first 1000 matches of a search: when the count stopped there,
+    # ``total_is_capped`` is true and ``total`` is a lower bound, never the number of matches.
     total: int
+    total_is_capped: bool = False
     page: int
     per_page: int

@@ -37,8 +37,9 @@ class UserService:
         """``page`` counts from 1 here and from 0 in Auth0."""
         if (page - 1) * per_page >= SEARCH_CAP:
             raise SearchCapReached(
-                f"Auth0 shows only the first {SEARCH_CAP} users of a list or search; page "
-                f"{page} at {per_page} per page starts past them. Narrow the query with q."
+                f"Only the first {SEARCH_CAP:,} matches of a search can be shown, and page "
+                f"{page} at {per_page} a page starts past them. Refine the search, or export "
+                "every match."
             )
         params: dict[str, Any] = {
             "page": page - 1,
