@@ -128,8 +128,8 @@ def serve(
 ) -> None:
     """Run the desk and, without AUTH0_DOMAIN, the embedded tenant beside it."""
     from userdesk.desk.app import create_app as create_desk
+    from userdesk.desk.settings import SettingsError, load_settings
     from userdesk.runner import Served, run
-    from userdesk.settings import SettingsError, load_settings
 
     try:
         settings = load_settings(**({"data_dir": data_dir} if data_dir else {}))

@@ -23,6 +23,7 @@ def test_config_tells_the_spa_where_to_sign_in_and_nothing_secret(
         "domain": desk_tenant.url,
         "clientId": desk_tenant.config["spa_client_id"],
         "audience": desk_tenant.config["api_audience"],
+        "remoteAvatars": False,
     }
     assert desk_tenant.config["backend"]["client_secret"] not in desk_http.get("/api/config").text
 

@@ -85,6 +85,7 @@ def test_serve_runs_the_desk_in_front_of_the_embedded_tenant(
         "domain": tenant,
         "clientId": config["spa_client_id"],
         "audience": config["api_audience"],
+        "remoteAvatars": False,
     }
     script = config["script_client"]
     token = httpx.post(
@@ -96,6 +97,7 @@ def test_serve_runs_the_desk_in_front_of_the_embedded_tenant(
             "username": config["admin"]["email"],
             "password": config["admin"]["password"],
             "audience": config["api_audience"],
+            "remoteAvatars": False,
         },
     ).json()["access_token"]
     users = httpx.get(f"{desk}/api/users", headers={"Authorization": f"Bearer {token}"})

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from userdesk.settings import Settings, SettingsError, load_settings
+from userdesk.desk.settings import Settings, SettingsError, load_settings
 
 SECRET = "s3cr3t-value-that-must-never-be-printed"
 VARIABLES = (

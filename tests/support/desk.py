@@ -40,7 +40,7 @@ class RunningDesk:
 
 def desk_settings(tenant: RunningTenant, **overrides: Any) -> Any:
     """Settings for a desk in front of ``tenant``, its audit database in the tenant's data dir."""
-    from userdesk.settings import Settings
+    from userdesk.desk.settings import Settings
 
     base = Settings(_env_file=None, data_dir=tenant.data_dir)  # type: ignore[call-arg]
     settings = base.for_embedded_tenant(tenant.config)

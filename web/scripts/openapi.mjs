@@ -11,7 +11,7 @@ const python = process.env.USERDESK_PYTHON ?? `${root}.venv/bin/python`;
 const dump = `
 import json
 from userdesk.desk.app import create_app
-from userdesk.settings import Settings
+from userdesk.desk.settings import Settings
 
 settings = Settings(
     _env_file=None,

@@ -19,19 +19,20 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from userdesk import __version__
 from userdesk.desk import errors, meta, spa
 from userdesk.desk.audit import db as audit_db
-from userdesk.desk.audit.router import router as audit_router
+from userdesk.desk.audit.routes import router as audit_router
 from userdesk.desk.audit.service import AuditLog
 from userdesk.desk.auth import JwksCache, TokenVerifier
 from userdesk.desk.context import DeskContext
 from userdesk.desk.directory.actors import ActorEmails
 from userdesk.desk.directory.client import ManagementClient, RetryPolicy
+from userdesk.desk.directory.gateway import DirectoryGateway
 from userdesk.desk.directory.tokens import ClientCredentials, Clock, TokenSource
-from userdesk.desk.events.router import router as events_router
+from userdesk.desk.events.routes import router as events_router
 from userdesk.desk.security import install_security_headers
-from userdesk.desk.staff.router import router as staff_router
+from userdesk.desk.settings import Settings, SettingsError
+from userdesk.desk.staff.routes import router as staff_router
 from userdesk.desk.staff.service import StaffService
-from userdesk.desk.users.router import router as users_router
-from userdesk.settings import Settings, SettingsError
+from userdesk.desk.users.routes import router as users_router
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
@@ -93,13 +94,15 @@ def create_app(
             headers={"User-Agent": f"userdesk/{__version__}"},
         ) as http:
             tokens = TokenSource(http, credentials, **({"clock": clock} if clock else {}))
-            management = ManagementClient(http, f"{settings.origin}/api/v2", tokens, retry)
-            actors = ActorEmails(management)
+            directory = DirectoryGateway(
+                ManagementClient(http, f"{settings.origin}/api/v2", tokens, retry)
+            )
+            actors = ActorEmails(directory)
             app.state.desk = DeskContext(
                 settings=settings,
                 http=http,
                 tokens=tokens,
-                management=management,
+                directory=directory,
                 verifier=TokenVerifier(
                     JwksCache(http, f"{settings.origin}/.well-known/jwks.json"),
                     issuer=settings.issuer,
@@ -108,7 +111,7 @@ def create_app(
                 audit_engine=engine,
                 audit=AuditLog(audit_db.make_sessions(engine)),
                 actors=actors,
-                staff=StaffService(management, actors),
+                staff=StaffService(directory, actors),
             )
             try:
                 yield

@@ -19,22 +19,11 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from userdesk.desk.errors import InvalidToken, MissingPermission, UpstreamUnavailable
+from userdesk.permissions import Permission, effective
 
 LEEWAY_SECONDS = 30
 JWKS_TTL = 600.0
 JWKS_MIN_REFETCH = 10.0
-
-# The original design's single permission stands for every user permission.
-IMPLIED = {
-    "manage:users": {
-        "read:users",
-        "update:users",
-        "create:users",
-        "delete:users",
-        "update:roles",
-        "read:audit",
-    }
-}
 
 
 @dataclass(frozen=True)
@@ -166,19 +155,14 @@ def _staff(claims: dict[str, Any]) -> Staff:
     raw = claims.get("permissions") or []
     if not isinstance(raw, list) or not all(isinstance(p, str) for p in raw):
         raise InvalidToken("The access token's permissions claim is not a list of strings")
-    permissions = set(raw)
-    for granted, implied in IMPLIED.items():
-        if granted in permissions:
-            permissions |= implied
+    permissions = effective(raw)
     email = claims.get("email")
     if not isinstance(email, str):
         # Auth0 puts profile data in access tokens only through namespaced custom claims.
         email = next(
             (v for k, v in claims.items() if k.endswith("/email") and isinstance(v, str)), None
         )
-    return Staff(
-        sub=str(claims["sub"]), email=email, permissions=frozenset(permissions), claims=claims
-    )
+    return Staff(sub=str(claims["sub"]), email=email, permissions=permissions, claims=claims)
 
 
 _bearer = HTTPBearer(auto_error=False)
@@ -203,7 +187,7 @@ CurrentStaff = Annotated[Staff, Depends(current_staff)]
 
 
 class _Permission:
-    def __init__(self, permission: str) -> None:
+    def __init__(self, permission: Permission) -> None:
         self.permission = permission
 
     async def __call__(self, staff: CurrentStaff) -> Staff:
@@ -212,6 +196,6 @@ class _Permission:
         return staff
 
 
-def RequirePermission(permission: str) -> Any:
-    """``staff: Annotated[Staff, RequirePermission("delete:users")]``: verified and allowed."""
+def RequirePermission(permission: Permission) -> Any:
+    """``Annotated[Staff, RequirePermission(Permission.DELETE_USERS)]``: verified and allowed."""
     return Depends(_Permission(permission))

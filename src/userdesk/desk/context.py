@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from userdesk.desk.audit.service import AuditLog
 from userdesk.desk.auth import TokenVerifier
 from userdesk.desk.directory.actors import ActorEmails
-from userdesk.desk.directory.client import ManagementClient
+from userdesk.desk.directory.gateway import DirectoryGateway
 from userdesk.desk.directory.tokens import TokenSource
+from userdesk.desk.settings import Settings
 from userdesk.desk.staff.service import StaffService
-from userdesk.settings import Settings
 
 
 @dataclass
@@ -23,7 +23,7 @@ class DeskContext:
     settings: Settings
     http: httpx.AsyncClient
     tokens: TokenSource
-    management: ManagementClient
+    directory: DirectoryGateway
     verifier: TokenVerifier
     audit_engine: AsyncEngine
     audit: AuditLog
@@ -36,8 +36,8 @@ def get_context(request: Request) -> DeskContext:
     return context
 
 
-def get_management(request: Request) -> ManagementClient:
-    return get_context(request).management
+def get_directory(request: Request) -> DirectoryGateway:
+    return get_context(request).directory
 
 
 def get_audit(request: Request) -> AuditLog:
@@ -58,7 +58,7 @@ def get_request_id(request: Request) -> str:
 
 
 Desk = Annotated[DeskContext, Depends(get_context)]
-Directory = Annotated[ManagementClient, Depends(get_management)]
+Directory = Annotated[DirectoryGateway, Depends(get_directory)]
 Audit = Annotated[AuditLog, Depends(get_audit)]
 Actors = Annotated[ActorEmails, Depends(get_actors)]
 RequestId = Annotated[str, Depends(get_request_id)]

@@ -77,6 +77,11 @@ class BadQuery(DeskError):
     status_code = 400
     code = "bad_request"
 
+    def __init__(self, message: str, *, reason: str | None = None) -> None:
+        super().__init__(message)
+        # The provider's own words, for callers that recognise a particular refusal.
+        self.reason = reason or message
+
 
 class SearchCapReached(DeskError):
     status_code = 400

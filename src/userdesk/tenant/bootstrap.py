@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from userdesk.permissions import DESCRIPTIONS, STAFF_ROLES
 from userdesk.tenant import ids
 from userdesk.tenant.keys import create_signing_key, utcnow
 from userdesk.tenant.passwords import hash_password
@@ -61,23 +62,6 @@ MANAGEMENT_SCOPES = [
     "read:connections",
     "create:user_tickets",
 ]
-
-DESK_PERMISSIONS = {
-    "read:users": "List, search and view users",
-    "update:users": "Block, unblock and edit users",
-    "create:users": "Create users",
-    "delete:users": "Delete users",
-    "update:roles": "Assign and remove roles",
-    "read:audit": "Read the audit log",
-    "manage:users": "All user administration (the original design's permission)",
-}
-
-ROLES = {
-    "Admin": ("Every desk permission", list(DESK_PERMISSIONS)),
-    "Support": ("Finds users and fixes their accounts", ["read:users", "update:users"]),
-    "Auditor": ("Reads users and the audit log", ["read:users", "read:audit"]),
-    "Viewer": ("Reads users", ["read:users"]),
-}
 
 
 @dataclass
@@ -173,7 +157,7 @@ def _first_start(session: Session, settings: TenantSettings) -> tuple[dict[str, 
         enforce_policies=True,
         token_dialect="access_token_authz",
         allow_offline_access=True,
-        scopes=[{"value": k, "description": v} for k, v in DESK_PERMISSIONS.items()],
+        scopes=[{"value": p.value, "description": d} for p, d in DESCRIPTIONS.items()],
         created_at=now,
     )
     session.add_all([management, desk_api])
@@ -187,7 +171,7 @@ def _first_start(session: Session, settings: TenantSettings) -> tuple[dict[str, 
     )
 
     role_ids: dict[str, str] = {}
-    for name, (description, permissions) in ROLES.items():
+    for name, (description, permissions) in STAFF_ROLES.items():
         role = Role(id=ids.prefixed("rol_"), name=name, description=description)
         session.add(role)
         role_ids[name] = role.id
@@ -195,7 +179,7 @@ def _first_start(session: Session, settings: TenantSettings) -> tuple[dict[str, 
             RolePermission(
                 role_id=role.id,
                 resource_server_identifier=desk_api.identifier,
-                permission_name=p,
+                permission_name=p.value,
             )
             for p in permissions
         )

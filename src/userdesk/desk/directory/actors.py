@@ -10,16 +10,17 @@ import time
 from dataclasses import replace
 
 from userdesk.desk.auth import Staff
-from userdesk.desk.directory.client import ManagementClient
-from userdesk.desk.errors import DeskError, NotFound
+from userdesk.desk.directory.gateway import DirectoryGateway
+from userdesk.desk.directory.users import UserNotFound
+from userdesk.desk.errors import DeskError
 
 TTL_SECONDS = 600.0
 MAX_ENTRIES = 1000
 
 
 class ActorEmails:
-    def __init__(self, management: ManagementClient) -> None:
-        self._management = management
+    def __init__(self, directory: DirectoryGateway) -> None:
+        self._directory = directory
         self._known: dict[str, tuple[float, str | None]] = {}
 
     async def complete(self, staff: Staff) -> Staff:
@@ -31,9 +32,8 @@ class ActorEmails:
         if known is not None and now - known[0] < TTL_SECONDS:
             return replace(staff, email=known[1])
         try:
-            profile = await self._management.get(ManagementClient.user_path(staff.sub))
-            email = profile.get("email") if isinstance(profile, dict) else None
-        except NotFound:
+            email = (await self._directory.users.get(staff.sub)).email
+        except UserNotFound:
             email = None  # a machine client (sub "...@clients") is no user: remember that too
         except DeskError:
             # The write itself will meet the same trouble and say so; the audit entry must
@@ -41,5 +41,5 @@ class ActorEmails:
             return staff
         if len(self._known) >= MAX_ENTRIES:
             self._known.clear()
-        self._known[staff.sub] = (now, email if isinstance(email, str) else None)
-        return replace(staff, email=self._known[staff.sub][1])
+        self._known[staff.sub] = (now, email)
+        return replace(staff, email=email)

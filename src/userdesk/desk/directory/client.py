@@ -1,10 +1,13 @@
-"""The Management API client: the only code in the desk that calls the identity provider.
+"""The Management API transport: token, retries and error mapping, nothing about resources.
 
-A thin httpx client rather than auth0-python: its ``ManagementClient`` fetches tokens with a
-blocking call and hard-codes ``https://``, and the desk needs its own retry and error rules
-anyway. Idempotent calls (GET, DELETE) are retried within a small time budget, honouring
-``Retry-After`` and ``x-ratelimit-reset``; a create is retried only when the request never left
-(connection refused), never after the provider may have acted on it.
+The resource modules beside it (``users``, ``roles``) own the paths, parameters and answer
+shapes; this module only sends what they build and turns the provider's failures into the
+desk's errors. It is a thin httpx client rather than auth0-python: that SDK's
+``ManagementClient`` fetches tokens with a blocking call and hard-codes ``https://``, and the
+desk needs its own retry and error rules anyway. Idempotent calls (GET, PATCH, DELETE) are
+retried within a small time budget, honouring ``Retry-After`` and ``x-ratelimit-reset``; a
+create is retried only when the request never left (connection refused), never after the
+provider may have acted on it.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -26,7 +28,6 @@ from userdesk.desk.errors import (
     BadQuery,
     DeskError,
     NotFound,
-    SearchCapReached,
     UpstreamFailed,
     UpstreamRateLimited,
     UpstreamUnavailable,
@@ -70,10 +71,6 @@ class ManagementClient:
         self._policy = policy or RetryPolicy()
         self._sleep = sleep
 
-    @staticmethod
-    def user_path(user_id: str) -> str:
-        return f"/users/{quote(user_id, safe='')}"
-
     async def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         response = await self._send("GET", path, params=params, idempotent=True)
         return _json(response)
@@ -82,8 +79,13 @@ class ManagementClient:
         response = await self._send("DELETE", path, idempotent=True)
         return response.status_code
 
-    async def post(self, path: str, body: dict[str, Any]) -> Any:
+    async def post(self, path: str, body: Any) -> Any:
         response = await self._send("POST", path, json=body, idempotent=False)
+        return _json(response) if response.content else None
+
+    async def patch(self, path: str, body: Any) -> Any:
+        # A PATCH sets fields to given values, so sending it twice lands in the same state.
+        response = await self._send("PATCH", path, json=body, idempotent=True)
         return _json(response) if response.content else None
 
     async def _send(
@@ -188,12 +190,7 @@ def _error_for(response: httpx.Response) -> DeskError:
     status = response.status_code
     message = _message(response)
     if status == 400:
-        if "1000" in message and "page" in message:
-            return SearchCapReached(
-                "The identity provider pages through only the first 1000 results of a "
-                "search; narrow the query with q"
-            )
-        return BadQuery(f"The identity provider rejected the request: {message}")
+        return BadQuery(f"The identity provider rejected the request: {message}", reason=message)
     if status == 401:
         return UpstreamUnavailable(
             f"The Management API refused the desk's token after a fresh exchange: {message}"

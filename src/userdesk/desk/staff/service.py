@@ -7,12 +7,12 @@ Action), so the desk asks the Management API, which works the same against any t
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from userdesk.desk.auth import Staff
 from userdesk.desk.directory.actors import ActorEmails
-from userdesk.desk.directory.client import ManagementClient
-from userdesk.desk.errors import NotFound
+from userdesk.desk.directory.gateway import DirectoryGateway
+from userdesk.desk.directory.roles import Role
+from userdesk.desk.directory.users import UserNotFound
 from userdesk.desk.staff.schemas import StaffRead, StaffRoleRead
 
 # Role changes show up within this long; a page load costs no Management call meanwhile.
@@ -21,8 +21,8 @@ MAX_ENTRIES = 1000
 
 
 class StaffService:
-    def __init__(self, directory: ManagementClient, actors: ActorEmails) -> None:
-        self._directory = directory
+    def __init__(self, directory: DirectoryGateway, actors: ActorEmails) -> None:
+        self._roles_api = directory.roles
         self._actors = actors
         self._roles: dict[str, tuple[float, list[StaffRoleRead]]] = {}
 
@@ -43,14 +43,11 @@ class StaffService:
         if cached is not None and now - cached[0] < ROLES_TTL_SECONDS:
             return cached[1]
         try:
-            body: Any = await self._directory.get(
-                f"{ManagementClient.user_path(sub)}/roles", {"per_page": 100}
-            )
-        except NotFound:
-            body = []
-        rows = body.get("roles", []) if isinstance(body, dict) else body
+            found: list[Role] = await self._roles_api.of_user(sub)
+        except UserNotFound:
+            found = []
         roles = sorted(
-            (StaffRoleRead.model_validate(r) for r in rows if isinstance(r, dict)),
+            (StaffRoleRead(id=role.id, name=role.name) for role in found),
             key=lambda role: role.name,
         )
         if len(self._roles) >= MAX_ENTRIES:

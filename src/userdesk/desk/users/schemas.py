@@ -7,9 +7,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from userdesk.desk.directory.users import DirectoryUser
+
 
 class IdentityRead(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, from_attributes=True)
 
     connection: str
     user_id: str
@@ -41,6 +43,10 @@ class UserRead(BaseModel):
     identities: list[IdentityRead] = Field(default_factory=list)
     app_metadata: dict[str, Any] = Field(default_factory=dict)
     user_metadata: dict[str, Any] = Field(default_factory=dict)
+
+    @classmethod
+    def from_directory(cls, user: DirectoryUser) -> UserRead:
+        return cls.model_validate(user, from_attributes=True)
 
 
 class UserList(BaseModel):

@@ -11,6 +11,7 @@ from userdesk.desk.audit.schemas import AuditEntryRead, AuditList
 from userdesk.desk.auth import RequirePermission, Staff
 from userdesk.desk.context import Audit
 from userdesk.desk.errors import INVALID_REQUEST, ErrorRead
+from userdesk.permissions import Permission
 
 router = APIRouter(
     prefix="/api/audit",
@@ -18,7 +19,7 @@ router = APIRouter(
     responses={401: {"model": ErrorRead}, 403: {"model": ErrorRead}, **INVALID_REQUEST},
 )
 
-CanReadAudit = Annotated[Staff, RequirePermission("read:audit")]
+CanReadAudit = Annotated[Staff, RequirePermission(Permission.READ_AUDIT)]
 
 
 @router.get("", response_model=AuditList, summary="List audit entries, newest first")

@@ -10,7 +10,8 @@ from userdesk.desk.auth import RequirePermission, Staff
 from userdesk.desk.context import Actors, Audit, Directory, RequestId
 from userdesk.desk.errors import INVALID_REQUEST, ErrorRead
 from userdesk.desk.users.schemas import UserList, UserRead
-from userdesk.desk.users.service import SEARCH_CAP, UserService
+from userdesk.desk.users.service import UserService
+from userdesk.permissions import Permission
 
 _upstream_errors: dict[int | str, dict[str, object]] = {
     **INVALID_REQUEST,
@@ -29,8 +30,8 @@ def get_service(directory: Directory, audit: Audit, actors: Actors) -> UserServi
 
 
 Users = Annotated[UserService, Depends(get_service)]
-CanReadUsers = Annotated[Staff, RequirePermission("read:users")]
-CanDeleteUsers = Annotated[Staff, RequirePermission("delete:users")]
+CanReadUsers = Annotated[Staff, RequirePermission(Permission.READ_USERS)]
+CanDeleteUsers = Annotated[Staff, RequirePermission(Permission.DELETE_USERS)]
 
 
 @router.get(
@@ -56,9 +57,9 @@ async def list_users(
 ) -> UserList:
     found = await users.search(q, page, per_page, sort)
     return UserList(
-        users=[UserRead.model_validate(u) for u in found.users],
+        users=[UserRead.from_directory(u) for u in found.users],
         total=found.total,
-        total_is_capped=found.total >= SEARCH_CAP,
+        total_is_capped=found.total_is_capped,
         page=page,
         per_page=per_page,
     )
@@ -71,7 +72,7 @@ async def list_users(
     responses={404: {"model": ErrorRead}},
 )
 async def get_user(_staff: CanReadUsers, users: Users, user_id: str) -> UserRead:
-    return UserRead.model_validate(await users.get(user_id))
+    return UserRead.from_directory(await users.get(user_id))
 
 
 @router.delete(

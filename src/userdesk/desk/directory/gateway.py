@@ -1,0 +1,17 @@
+"""The directory gateway: the desk's one way into the identity provider's users and roles.
+
+Services receive a ``DirectoryGateway`` and call typed methods on it; none of them builds a
+Management API path or sees its JSON.
+"""
+
+from __future__ import annotations
+
+from userdesk.desk.directory.client import ManagementClient
+from userdesk.desk.directory.roles import RolesApi
+from userdesk.desk.directory.users import UsersApi
+
+
+class DirectoryGateway:
+    def __init__(self, client: ManagementClient) -> None:
+        self.users = UsersApi(client)
+        self.roles = RolesApi(client)

@@ -1,0 +1,155 @@
+"""Users in the Management API: paths, parameters, answer shapes and Auth0's quirks.
+
+- ``GET /users`` answers a bare array unless ``include_totals=true``, and then an envelope;
+  a provider that ignores ``include_totals`` still gets a sensible page.
+- Search stops at the first 1000 matches whatever the paging: ``total`` never passes 1000,
+  and asking for a page past them is a 400 whose message names the limit.
+- ``search_engine=v3`` is sent explicitly: older tenants default to v2, whose syntax differs.
+- A user id holds ``|``, which must be percent-encoded in the path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from userdesk.desk.directory.client import ManagementClient
+from userdesk.desk.errors import BadQuery, NotFound, SearchCapReached, UpstreamFailed
+
+# Auth0 returns only the first 1000 results of any user search, however it is paged.
+SEARCH_CAP = 1000
+
+
+class UserNotFound(NotFound):
+    def __init__(self, user_id: str) -> None:
+        super().__init__(f"No user with id {user_id}")
+        self.upstream_status = 404
+
+
+class Identity(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    connection: str
+    user_id: str
+    provider: str
+    is_social: bool = Field(default=False, alias="isSocial")
+
+
+class DirectoryUser(BaseModel):
+    """A user as the Management API returns one. Fields the desk does not model are kept."""
+
+    model_config = ConfigDict(extra="allow")
+
+    user_id: str
+    email: str | None = None
+    email_verified: bool | None = None
+    username: str | None = None
+    phone_number: str | None = None
+    name: str | None = None
+    nickname: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    picture: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    last_login: datetime | None = None
+    last_ip: str | None = None
+    logins_count: int | None = None
+    blocked: bool = False
+    identities: list[Identity] = Field(default_factory=list)
+    app_metadata: dict[str, Any] = Field(default_factory=dict)
+    user_metadata: dict[str, Any] = Field(default_factory=dict)
+
+    def snapshot(self) -> dict[str, Any]:
+        """The user as the provider described it, for the audit log."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+@dataclass(frozen=True)
+class UserPage:
+    users: list[DirectoryUser]
+    # When the provider's count stopped at SEARCH_CAP, ``total`` is a lower bound.
+    total: int
+    total_is_capped: bool
+
+
+def user_path(user_id: str) -> str:
+    return f"/users/{quote(user_id, safe='')}"
+
+
+class UsersApi:
+    def __init__(self, client: ManagementClient) -> None:
+        self._client = client
+
+    async def search(
+        self, *, q: str | None, page: int, per_page: int, sort: str | None
+    ) -> UserPage:
+        """One page of a search; ``page`` counts from 0, as in Auth0."""
+        params: dict[str, Any] = {
+            "page": page,
+            "per_page": per_page,
+            "include_totals": "true",
+            "search_engine": "v3",
+        }
+        if q:
+            params["q"] = q
+        if sort:
+            params["sort"] = sort
+        try:
+            body = await self._client.get("/users", params)
+        except BadQuery as exc:
+            if str(SEARCH_CAP) in exc.reason and "page" in exc.reason:
+                raise SearchCapReached(
+                    f"Only the first {SEARCH_CAP:,} matches of a search can be shown; "
+                    "refine the search, or export every match."
+                ) from exc
+            raise
+        if isinstance(body, list):  # a provider that ignores include_totals
+            users = _users(body)
+            total = page * per_page + len(users)
+        elif isinstance(body, dict):
+            users = _users(body.get("users", []))
+            total = _count(body.get("total", len(users)))
+        else:
+            raise _malformed("GET /users")
+        return UserPage(users=users, total=total, total_is_capped=total >= SEARCH_CAP)
+
+    async def get(self, user_id: str) -> DirectoryUser:
+        try:
+            body = await self._client.get(user_path(user_id))
+        except NotFound as exc:
+            raise UserNotFound(user_id) from exc
+        return _user(body)
+
+    async def delete(self, user_id: str) -> int:
+        """The provider's status: Auth0 answers 204 whether or not the user still existed."""
+        return await self._client.delete(user_path(user_id))
+
+
+def _user(body: Any) -> DirectoryUser:
+    try:
+        return DirectoryUser.model_validate(body)
+    except ValidationError as exc:
+        raise _malformed("a user") from exc
+
+
+def _users(rows: Any) -> list[DirectoryUser]:
+    if not isinstance(rows, list):
+        raise _malformed("GET /users")
+    return [_user(row) for row in rows]
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _malformed("the user count")
+    return value
+
+
+def _malformed(what: str) -> UpstreamFailed:
+    error = UpstreamFailed(f"The identity provider sent a malformed answer for {what}")
+    error.upstream_status = 200
+    return error
