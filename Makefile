@@ -8,7 +8,7 @@ WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/packag
 STATIC_INDEX := src/userdesk/desk/static/index.html
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test lint fmt pytest web web-test browser bench clean
+.PHONY: install run test test-fast lint fmt pytest web web-test api-types browser bench clean
 
 install: $(STAMPS)/python $(if $(wildcard web/package.json),$(STATIC_INDEX))
 
@@ -52,10 +52,19 @@ fmt: $(STAMPS)/python
 web-test: $(if $(wildcard web/package.json),$(STAMPS)/npm)
 	@if [ -f web/package.json ]; then cd web && npm run -s typecheck && npm run -s test; fi
 
+# The SPA's API types must be what the desk's OpenAPI document generates today.
+api-types: $(STAMPS)/python $(STAMPS)/npm
+	cd web && npm run -s openapi -- --check
+
 pytest: install browser
 	$(BIN)/pytest
 
-test: install lint web-test pytest
+test: install lint web-test api-types pytest
+
+# The inner loop: lint and the Python tests that need no browser and take no long time.
+test-fast: $(STAMPS)/python
+	$(BIN)/ruff check src tests bench
+	$(BIN)/pytest -m "not e2e and not slow" -q
 
 bench: install
 	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -29,3 +29,10 @@ def fresh_tenant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningTe
 def tenant_http(tenant: RunningTenant) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=tenant.url, timeout=10) as client:
         yield client
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Everything under tests/e2e drives a browser, whether or not its module says so.
+    for item in items:
+        if "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.e2e)

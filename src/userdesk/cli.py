@@ -9,12 +9,15 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+from userdesk.desk.audit.commands import audit_app
+
 if TYPE_CHECKING:
     from userdesk.tenant.settings import TenantSettings
 
 app = typer.Typer(help="Userdesk: user administration for Auth0-compatible tenants.")
 tenant_app = typer.Typer(help="The embedded tenant: a local Auth0 for development and CI.")
 app.add_typer(tenant_app, name="tenant")
+app.add_typer(audit_app, name="audit")
 console = Console(soft_wrap=True)
 
 DataDir = Annotated[
@@ -129,6 +132,7 @@ def serve(
     """Run the desk and, without AUTH0_DOMAIN, the embedded tenant beside it."""
     from userdesk.desk.app import create_app as create_desk
     from userdesk.desk.settings import SettingsError, load_settings
+    from userdesk.ports import PortBusy, ensure_free
     from userdesk.runner import Served, run
 
     try:
@@ -136,6 +140,14 @@ def serve(
     except SettingsError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
+
+    try:
+        ensure_free(host, port, "desk")
+        if settings.embedded:
+            ensure_free("127.0.0.1", tenant_port, "embedded tenant")
+    except PortBusy as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
 
     served: list[Served] = []
     if settings.embedded:

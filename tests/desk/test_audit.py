@@ -69,6 +69,7 @@ def slow_tenant(tmp_path: Path) -> Iterator[tuple[RunningTenant, FaultProxy, Run
     proxy.stop()
 
 
+@pytest.mark.slow
 def test_injected_slow_delete_shows_the_entry_committed_as_attempted_before_the_call(
     slow_tenant: tuple[RunningTenant, FaultProxy, RunningDesk], tmp_path: Path
 ) -> None:

@@ -13,7 +13,7 @@ from tests.support.servers import RunningTenant
 
 @pytest.fixture(scope="module")
 def forge(desk_tenant: RunningTenant) -> Forge:
-    return Forge.for_tenant(desk_tenant, desk_tenant.config["api_audience"])
+    return Forge.for_desk(desk_tenant)
 
 
 def test_no_token_is_401_with_a_bearer_challenge(desk_http: httpx.Client) -> None:

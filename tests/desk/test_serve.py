@@ -121,3 +121,37 @@ def test_serve_refuses_incomplete_auth0_settings_naming_the_variable(tmp_path: P
     output = result.stdout + result.stderr
     assert "AUTH0_AUDIENCE" in output
     assert "hunter2-secret" not in output
+
+
+@pytest.mark.parametrize("busy", ["desk", "tenant"])
+def test_serve_on_a_busy_port_says_which_and_announces_nothing(tmp_path: Path, busy: str) -> None:
+    holder = bind_loopback()  # listening: the port is really taken
+    taken = int(holder.getsockname()[1])
+    other = _free_port()
+    desk_port, tenant_port = (taken, other) if busy == "desk" else (other, taken)
+    try:
+        result = subprocess.run(
+            [
+                USERDESK,
+                "serve",
+                "--port",
+                str(desk_port),
+                "--tenant-port",
+                str(tenant_port),
+                "--data-dir",
+                str(tmp_path / "data"),
+            ],
+            cwd=tmp_path,
+            env=_environment(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        holder.close()
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert f"Port {taken}" in output and "already in use" in output
+    assert ("the desk" if busy == "desk" else "the embedded tenant") in output
+    assert "Desk at" not in output
+    assert not (tmp_path / "data" / "tenant.json").exists()  # nothing created either

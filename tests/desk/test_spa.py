@@ -85,3 +85,21 @@ def test_without_a_build_there_is_no_spa(desk_tenant: RunningTenant, tmp_path: P
             assert set(response.json()) == {"error", "message"}
     finally:
         desk.stop()
+
+
+def test_without_a_build_the_same_routes_say_how_to_make_one(
+    desk_tenant: RunningTenant, tmp_path: Path
+) -> None:
+    desk = start_desk(desk_tenant, static_dir=tmp_path)  # an empty folder: nothing built
+    try:
+        paths = {getattr(route, "path", None) for route in desk.app.routes}
+        assert "/{path:path}" in paths  # the route set, and so the authorization matrix, is one
+        with httpx.Client(base_url=desk.url, timeout=10) as client:
+            page = client.get("/users/auth0|123")
+            api = client.get("/api/nothing-here")
+        assert page.status_code == 404
+        assert "make web" in page.json()["message"]
+        assert api.status_code == 404
+        assert api.json()["error"] == "not_found"
+    finally:
+        desk.stop()

@@ -66,7 +66,7 @@ def hard_desk(hard_tenant: RunningTenant) -> Iterator[RunningDesk]:
 
 @pytest.fixture(scope="session")
 def desk_forge(hard_tenant: RunningTenant) -> Forge:
-    return Forge.for_tenant(hard_tenant, hard_tenant.config["api_audience"])
+    return Forge.for_desk(hard_tenant)
 
 
 @pytest.fixture(scope="session")
@@ -132,7 +132,7 @@ def start_proxied(
     desk = start_desk(tenant, **desk_options)
     # The desk's 10 s upstream timeout, shortened so slow-answer faults take seconds, not tens.
     desk.context.http.timeout = httpx.Timeout(desk_timeout, connect=desk_timeout)
-    forge = Forge.for_tenant(tenant, tenant.config["api_audience"])
+    forge = Forge.for_desk(tenant)
     return Proxied(proxy, tenant, desk, forge, machine_token(tenant))
 
 

@@ -15,7 +15,7 @@ from tests.support.servers import RunningTenant
 
 @pytest.fixture(scope="module")
 def forge(tenant: RunningTenant) -> Forge:
-    return Forge.for_tenant(tenant, tenant.config["api_audience"])
+    return Forge.for_desk(tenant)
 
 
 def strict_verify(tenant: RunningTenant, token: str) -> dict[str, object]:

@@ -48,6 +48,7 @@ def staff(hard_desk: RunningDesk, desk_forge: Forge) -> Iterator[httpx.Client]:
         yield client
 
 
+@pytest.mark.slow
 @BOUNDED
 @given(q=q_text)
 def test_hostile_q_through_the_desk_is_searched_or_refused(
@@ -60,6 +61,7 @@ def test_hostile_q_through_the_desk_is_searched_or_refused(
     assert user_rows(hard_tenant) == before
 
 
+@pytest.mark.slow
 @BOUNDED
 @given(value=st.text(min_size=1, max_size=30).filter(lambda s: "\x00" not in s))
 def test_any_quoted_name_is_searched_literally_through_the_desk(
@@ -101,6 +103,7 @@ def metadata_user(hard_tenant: RunningTenant, hard_machine_token: str) -> str:
     return create_user(hard_tenant, hard_machine_token, "metadata-merge@generated.test")
 
 
+@pytest.mark.slow
 @BOUNDED
 @given(first=patches, second=patches)
 def test_metadata_patch_follows_the_documented_merge(

@@ -67,7 +67,7 @@ def management_schema(generated_tenant: RunningTenant) -> Any:
 
 @pytest.fixture(scope="module")
 def admin_headers(generated_tenant: RunningTenant) -> dict[str, str]:
-    forge = Forge.for_tenant(generated_tenant, generated_tenant.config["api_audience"])
+    forge = Forge.for_desk(generated_tenant)
     return bearer(forge.token(Forgery.WITH_PERMISSION, ["manage:users"]))
 
 
@@ -122,12 +122,14 @@ def judge(failures: dict[str, str], known: dict[str, str]) -> None:
     assert not new, f"{len(new)} operation(s) failed:\n{report}"
 
 
+@pytest.mark.slow
 def test_desk_answers_match_its_schema(
     desk_schema: Any, generated_desk: RunningDesk, admin_headers: dict[str, str]
 ) -> None:
     judge(exercise(desk_schema, generated_desk.url, admin_headers), KNOWN_DESK_DEFECTS)
 
 
+@pytest.mark.slow
 def test_management_api_answers_match_its_schema(
     management_schema: Any, generated_tenant: RunningTenant, machine_headers: dict[str, str]
 ) -> None:

@@ -92,6 +92,18 @@ class Forge:
             key = RSAKey.import_key(row.private_pem)
         return cls(issuer=tenant.issuer, audience=audience, key=key, kid=kid, **kwargs)
 
+    @classmethod
+    def for_desk(cls, tenant: RunningTenant) -> Forge:
+        """Tokens for the desk API, issued to a real user of the tenant.
+
+        The desk refuses a token whose account does not exist, so the subject must be one; the
+        rights are still whatever each forged token claims.
+        """
+        from tests.support.tokens import find_or_create_user
+
+        subject = find_or_create_user(tenant, "forged.staff@userdesk.test")
+        return cls.for_tenant(tenant, tenant.config["api_audience"], subject=subject)
+
     def claims(self, rights: list[str], **overrides: Any) -> dict[str, Any]:
         now = int(time.time())
         claims: dict[str, Any] = {

@@ -106,3 +106,24 @@ def _management_token(tenant: RunningTenant) -> str:
     token = machine_token(tenant)
     _management_tokens[tenant.url] = (token, time.monotonic() + 3600)
     return token
+
+
+def find_or_create_user(tenant: RunningTenant, email: str) -> str:
+    """The user_id of the database user with ``email``, created (with no role) if missing."""
+    with httpx.Client(
+        base_url=f"{tenant.url}/api/v2",
+        headers={"Authorization": f"Bearer {_management_token(tenant)}"},
+        timeout=10,
+    ) as api:
+        found = api.get("/users-by-email", params={"email": email})
+        found.raise_for_status()
+        if found.json():
+            existing: str = found.json()[0]["user_id"]
+            return existing
+        created = api.post(
+            "/users",
+            json={"connection": CONNECTION, "email": email, "password": "Forged-staff-password-1"},
+        )
+        created.raise_for_status()
+        user_id: str = created.json()["user_id"]
+    return user_id

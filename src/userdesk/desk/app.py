@@ -6,10 +6,13 @@ audit database, so importing or building the app (for the OpenAPI document, say)
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -17,7 +20,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from userdesk import __version__
-from userdesk.desk import errors, meta, spa
+from userdesk.desk import docs, errors, meta, spa
 from userdesk.desk.audit import db as audit_db
 from userdesk.desk.audit.routes import router as audit_router
 from userdesk.desk.audit.service import AuditLog
@@ -30,9 +33,12 @@ from userdesk.desk.directory.tokens import ClientCredentials, Clock, TokenSource
 from userdesk.desk.events.routes import router as events_router
 from userdesk.desk.security import install_security_headers
 from userdesk.desk.settings import Settings, SettingsError
+from userdesk.desk.staff.accounts import StaffAccounts
 from userdesk.desk.staff.routes import router as staff_router
 from userdesk.desk.staff.service import StaffService
 from userdesk.desk.users.routes import router as users_router
+
+log = logging.getLogger("userdesk.desk")
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
@@ -59,6 +65,18 @@ class RequestIdMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_id)
+
+
+async def _prune_daily(audit: AuditLog, older_than: timedelta) -> None:
+    """``userdesk audit prune`` once a day for as long as the desk runs."""
+    while True:
+        try:
+            count = await audit.redact_snapshots(older_than)
+            if count:
+                log.info("redacted %d audit snapshots older than %s", count, older_than)
+        except Exception as exc:  # the desk must keep serving; the next day tries again
+            log.warning("audit snapshot pruning failed: %s", type(exc).__name__)
+        await asyncio.sleep(86400)
 
 
 def create_app(
@@ -112,10 +130,15 @@ def create_app(
                 audit=AuditLog(audit_db.make_sessions(engine)),
                 actors=actors,
                 staff=StaffService(directory, actors),
+                accounts=StaffAccounts(directory, **({"clock": clock} if clock else {})),
+            )
+            pruning = asyncio.create_task(
+                _prune_daily(app.state.desk.audit, timedelta(days=settings.audit_snapshot_days))
             )
             try:
                 yield
             finally:
+                pruning.cancel()
                 await engine.dispose()
 
     app = FastAPI(
@@ -123,8 +146,11 @@ def create_app(
         version=__version__,
         description="User administration for Auth0 and Auth0-compatible tenants.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     errors.install(app)
+    docs.install(app)
     app.include_router(meta.router)
     app.include_router(staff_router)
     app.include_router(events_router)
@@ -133,5 +159,10 @@ def create_app(
     # Last: its catch-all route must not shadow the API.
     spa.install(app, static_dir)
     app.add_middleware(RequestIdMiddleware)
-    install_security_headers(app, tenant_origin=settings.origin, cors_origins=settings.cors_origins)
+    install_security_headers(
+        app,
+        tenant_origin=settings.origin,
+        cors_origins=settings.cors_origins,
+        remote_images=settings.remote_avatars,
+    )
     return app

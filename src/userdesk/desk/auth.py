@@ -177,8 +177,11 @@ async def current_staff(
         if header:
             raise InvalidToken("The Authorization header must be 'Bearer <token>'")
         raise InvalidToken("This request needs a Bearer access token", missing=True)
-    verifier: TokenVerifier = request.app.state.desk.verifier
+    desk = request.app.state.desk
+    verifier: TokenVerifier = desk.verifier
     staff = await verifier.verify(credentials.credentials)
+    # A valid signature is not enough: the account behind it may have been removed since.
+    await desk.accounts.ensure_active(staff.sub)
     request.state.staff = staff
     return staff
 
@@ -187,15 +190,30 @@ CurrentStaff = Annotated[Staff, Depends(current_staff)]
 
 
 class _Permission:
-    def __init__(self, permission: Permission) -> None:
+    def __init__(self, permission: Permission, audit_as: str | None) -> None:
         self.permission = permission
+        self.audit_as = audit_as
 
-    async def __call__(self, staff: CurrentStaff) -> Staff:
+    async def __call__(self, request: Request, staff: CurrentStaff) -> Staff:
         if not staff.can(self.permission):
-            raise MissingPermission(self.permission)
+            error = MissingPermission(self.permission)
+            if self.audit_as is not None:
+                # A refused write is on record too: who tried what, on which target.
+                desk = request.app.state.desk
+                await desk.audit.denied(
+                    await desk.actors.complete(staff),
+                    self.audit_as,
+                    str(request.path_params.get("user_id", "")),
+                    request.state.request_id,
+                    error.message,
+                )
+            raise error
         return staff
 
 
-def RequirePermission(permission: Permission) -> Any:
-    """``Annotated[Staff, RequirePermission(Permission.DELETE_USERS)]``: verified and allowed."""
-    return Depends(_Permission(permission))
+def RequirePermission(permission: Permission, *, audit_as: str | None = None) -> Any:
+    """``Annotated[Staff, RequirePermission(Permission.DELETE_USERS)]``: verified and allowed.
+
+    ``audit_as`` names the write a route performs; a refusal is then audited as ``denied``.
+    """
+    return Depends(_Permission(permission, audit_as))

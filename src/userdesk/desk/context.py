@@ -15,6 +15,7 @@ from userdesk.desk.directory.actors import ActorEmails
 from userdesk.desk.directory.gateway import DirectoryGateway
 from userdesk.desk.directory.tokens import TokenSource
 from userdesk.desk.settings import Settings
+from userdesk.desk.staff.accounts import StaffAccounts
 from userdesk.desk.staff.service import StaffService
 
 
@@ -29,6 +30,7 @@ class DeskContext:
     audit: AuditLog
     actors: ActorEmails
     staff: StaffService
+    accounts: StaffAccounts
 
 
 def get_context(request: Request) -> DeskContext:

@@ -73,6 +73,13 @@ class NotFound(DeskError):
     code = "not_found"
 
 
+class Conflict(DeskError):
+    """The change would leave the directory in a state the desk refuses to create."""
+
+    status_code = 409
+    code = "conflict"
+
+
 class BadQuery(DeskError):
     status_code = 400
     code = "bad_request"

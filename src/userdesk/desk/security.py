@@ -35,14 +35,15 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{netloc}".lower()
 
 
-def content_security_policy(tenant_origin: str) -> str:
+def content_security_policy(tenant_origin: str, *, remote_images: bool = False) -> str:
     directives = {
         "default-src": "'self'",
         "script-src": "'self'",
         # Component libraries inject <style> elements at run time; styles cannot run code.
         "style-src": "'self' 'unsafe-inline'",
-        # Avatars come from Gravatar and identity providers' CDNs, some as data: URLs.
-        "img-src": "'self' data: https:",
+        # Avatars hosted elsewhere (Gravatar, identity providers' CDNs) tell a third party who
+        # a staff member looked at: allowed only when the operator turned remote avatars on.
+        "img-src": "'self' data: https:" if remote_images else "'self' data:",
         "font-src": "'self' data:",
         # The SPA calls the desk API and the tenant's /oauth/token.
         "connect-src": f"'self' {tenant_origin}",
@@ -58,31 +59,12 @@ def content_security_policy(tenant_origin: str) -> str:
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
-# Swagger UI and ReDoc load from a CDN and bootstrap with an inline script. Those pages carry
-# no staff data and no token, so they get their own, wider policy instead of breaking.
-DOCS_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net",
-        "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com",
-        "font-src 'self' https://fonts.gstatic.com",
-        "img-src 'self' data: https:",
-        "worker-src 'self' blob:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
-
-
 class SecurityHeaders:
     """Pure ASGI middleware (not BaseHTTPMiddleware) so streamed answers stay streamed."""
 
-    def __init__(self, app: ASGIApp, *, policy: str, docs_paths: frozenset[str]) -> None:
+    def __init__(self, app: ASGIApp, *, policy: str) -> None:
         self.app = app
         self.policy = policy.encode()
-        self.docs_paths = docs_paths
         self.fixed = [
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"no-referrer"),
@@ -94,8 +76,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        policy = DOCS_POLICY.encode() if scope["path"] in self.docs_paths else self.policy
-        added = [*self.fixed, (b"content-security-policy", policy)]
+        added = [*self.fixed, (b"content-security-policy", self.policy)]
         if scope.get("scheme") == "https":
             added.append((b"strict-transport-security", b"max-age=31536000"))
 
@@ -112,14 +93,16 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def install_security_headers(app: FastAPI, *, tenant_origin: str, cors_origins: list[str]) -> None:
+def install_security_headers(
+    app: FastAPI, *, tenant_origin: str, cors_origins: list[str], remote_images: bool = False
+) -> None:
     """Add the desk's Content-Security-Policy and companion headers, and CORS if configured.
 
     ``tenant_origin`` is the tenant's URL or bare Auth0 domain. With no ``cors_origins`` the
     desk answers no cross-origin request (the SPA is served by the desk itself, same origin).
     Call it once, after the routes are added; it must wrap every other middleware.
     """
-    policy = content_security_policy(origin_of(tenant_origin))
+    policy = content_security_policy(origin_of(tenant_origin), remote_images=remote_images)
     if cors_origins:
         if "*" in cors_origins:
             raise ValueError("CORS origins must be listed explicitly; '*' is refused")
@@ -132,7 +115,4 @@ def install_security_headers(app: FastAPI, *, tenant_origin: str, cors_origins: 
             allow_credentials=False,
             max_age=600,
         )
-    docs = frozenset(
-        p for p in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url) if p
-    )
-    app.add_middleware(SecurityHeaders, policy=policy, docs_paths=docs)
+    app.add_middleware(SecurityHeaders, policy=policy)

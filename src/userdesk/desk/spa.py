@@ -1,4 +1,4 @@
-"""The built SPA, served from the package's ``static`` folder when a build is there.
+"""The built SPA, served from the package's ``static`` folder.
 
 History-mode routing: any GET outside ``/api`` that names no file gets ``index.html``, so a
 reload on ``/users/auth0|123`` works. Vite's hashed assets never change under a name, so they
@@ -19,10 +19,10 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def install(app: FastAPI, static_dir: Path | None = None) -> bool:
+    """Serve the SPA; without a build, the same routes say how to make one. True if built."""
     root = (static_dir or STATIC_DIR).resolve()
     index = root / "index.html"
-    if not index.is_file():
-        return False
+    built = index.is_file()
 
     def _file(path: Path) -> FileResponse:
         cache = IMMUTABLE if path.is_relative_to(root / "assets") else "no-cache"
@@ -32,6 +32,10 @@ def install(app: FastAPI, static_dir: Path | None = None) -> bool:
     async def spa(path: str, request: Request) -> Response:
         if path == "api" or path.startswith("api/"):
             return error_response(404, "not_found", f"No API route {request.url.path}")
+        if not built:
+            return error_response(
+                404, "not_found", "The web UI is not built here: run `make web` (the API works)"
+            )
         candidate = (root / path).resolve()
         if path and candidate.is_relative_to(root) and candidate.is_file():
             return _file(candidate)
@@ -40,4 +44,4 @@ def install(app: FastAPI, static_dir: Path | None = None) -> bool:
             return error_response(404, "not_found", f"No asset {request.url.path}")
         return _file(index)
 
-    return True
+    return built

@@ -30,6 +30,9 @@ class TenantSettings(BaseSettings):
     auth_rate_limit_per_minute: int | None = 300
     access_token_lifetime: int = 86400
     management_token_lifetime: int = 86400
+    # Staff tokens for the desk API live an hour: a removed staff member's token stops working
+    # soon even where the desk cannot ask the directory (the SPA refreshes them silently).
+    desk_token_lifetime: int = 3600
     database_url: str | None = None
 
     @property

@@ -25,7 +25,7 @@ ANY_TOKEN = "any valid token"
 RULES: dict[RouteKey, str] = {
     RouteKey("GET", "/openapi.json"): PUBLIC,
     RouteKey("GET", "/docs"): PUBLIC,
-    RouteKey("GET", "/docs/oauth2-redirect"): PUBLIC,
+    RouteKey("GET", "/docs/start.js"): PUBLIC,
     RouteKey("GET", "/redoc"): PUBLIC,
     RouteKey("GET", "/api/health"): PUBLIC,
     RouteKey("GET", "/api/config"): PUBLIC,

@@ -60,6 +60,7 @@ def users_with_email(faults: Proxied, email: str) -> int:
     return len(found.json())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "fault",
     [

@@ -131,9 +131,7 @@ def test_fault_sigkill_mid_burst_loses_no_delete_that_reached_the_tenant(
     users = [u["user_id"] for u in listed if u.get("email") != tenant.config["admin"]["email"]]
     assert len(users) >= BURST
     users = users[:BURST]
-    admin = Forge.for_tenant(tenant, tenant.config["api_audience"]).token(
-        Forgery.WITH_PERMISSION, ["manage:users"]
-    )
+    admin = Forge.for_desk(tenant).token(Forgery.WITH_PERMISSION, ["manage:users"])
     assert admin is not None
     desk_dir = tmp_path / "desk"
     desk_dir.mkdir()

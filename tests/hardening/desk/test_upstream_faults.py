@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from tests.hardening.conftest import PAST_TIMEOUT, Proxied, create_user, user_exists
 from tests.support.faultproxy import Fault
+from tests.support.forge import Forgery, bearer
 
 USERS = r"/api/v2/users"
 ONE_USER = r"/api/v2/users/[^/]+"
@@ -87,6 +88,39 @@ def test_fault_upstream_error_is_a_clean_gateway_error(
     assert 1 <= tries <= 3, f"{tries} calls: the retry budget is 3 attempts"
 
 
+def test_fault_one_503_is_retried_for_a_read(faults: Proxied) -> None:
+    faults.proxy.inject("GET", USERS, Fault.server_error(503), times=1)
+    with faults.admin() as client:
+        assert client.get("/api/users").status_code == 200
+    assert len(faults.proxy.requests("GET", USERS)) == 2
+
+
+def test_fault_500_every_time_is_502_after_three_attempts(faults: Proxied) -> None:
+    faults.proxy.inject("GET", USERS, Fault.server_error(500))
+    with faults.admin() as client:
+        response = client.get("/api/users")
+    assert assert_clean_error(response, 502)["message"].startswith(
+        "The identity provider failed (500)"
+    )
+    assert len(faults.proxy.requests("GET", USERS)) == 3
+
+
+def test_fault_unknown_kids_cannot_make_the_desk_hammer_the_jwks_endpoint(
+    faults: Proxied,
+) -> None:
+    with faults.admin() as client:
+        assert client.get("/api/users").status_code == 200  # keys fetched, cached
+        faults.proxy.clear()
+        for _ in range(10):
+            response = client.get(
+                "/api/users",
+                headers=bearer(faults.forge.token(Forgery.UNKNOWN_KID, ["read:users"])),
+            )
+            assert response.status_code == 401
+    # The first unknown kid may refetch (a key may have rotated); the next ones may not.
+    assert len(faults.proxy.requests("GET", r"/\.well-known/jwks\.json")) <= 1
+
+
 def test_fault_reset_connection_is_503(faults: Proxied) -> None:
     faults.proxy.inject("GET", USERS, Fault.reset())
     with faults.admin() as client:
@@ -101,6 +135,7 @@ def test_fault_one_reset_is_retried(faults: Proxied) -> None:
         assert client.get("/api/users").status_code == 200
 
 
+@pytest.mark.slow
 def test_fault_slow_answer_past_the_timeout_is_503(faults: Proxied) -> None:
     faults.proxy.inject("GET", USERS, Fault.slow(PAST_TIMEOUT))
     with faults.admin() as client:
@@ -147,10 +182,15 @@ def test_fault_delete_rate_limited_is_not_retried_past_the_budget(faults: Proxie
     assert (entry["outcome"], entry["upstream_status"]) == ("failed", 429)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "fault",
-    [Fault.reset(after_forward=True), Fault.slow(PAST_TIMEOUT, after_forward=True)],
-    ids=["reset-after-delete", "timeout-after-delete"],
+    [
+        Fault.reset(after_forward=True),
+        Fault.slow(PAST_TIMEOUT, after_forward=True),
+        Fault.server_error(503, after_forward=True),
+    ],
+    ids=["reset-after-delete", "timeout-after-delete", "503-after-delete"],
 )
 def test_fault_after_the_tenant_deleted_deletes_once_and_audits_it(
     faults: Proxied, fault: Fault

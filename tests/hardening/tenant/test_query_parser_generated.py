@@ -76,6 +76,7 @@ def parses_or_refuses(text: str) -> None:
         assert str(exc), "a syntax error must say what is wrong"
 
 
+@pytest.mark.slow
 @FAST
 @given(lucene_like)
 def test_lucene_like_text_parses_or_raises_its_own_error(text: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from tests.hardening.conftest import create_user, user_exists
@@ -30,6 +31,7 @@ def du_events(tenant: RunningTenant, user_id: str) -> int:
     return int(count or 0)
 
 
+@pytest.mark.slow
 def test_racing_deletes_log_one_deletion(
     hard_tenant: RunningTenant, hard_machine_token: str
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -56,6 +57,7 @@ def known_values(tenant: RunningTenant) -> st.SearchStrategy[str]:
     )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data())
 def test_token_endpoint_answers_oauth_errors_for_any_parameters(

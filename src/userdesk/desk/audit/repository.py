@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +31,10 @@ class AuditFilter:
         return query
 
 
+def is_redacted(snapshot: dict[str, Any] | None) -> bool:
+    return bool(snapshot) and snapshot.get("redacted") is True  # type: ignore[union-attr]
+
+
 class AuditRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -40,6 +46,26 @@ class AuditRepository:
 
     async def get(self, entry_id: int) -> AuditEntry | None:
         return await self.session.get(AuditEntry, entry_id)
+
+    async def with_snapshots_before(
+        self, cutoff: datetime, after_id: int, limit: int
+    ) -> Sequence[AuditEntry]:
+        """Entries older than ``cutoff`` that may hold a snapshot, by id after ``after_id``.
+
+        The JSON column keeps an absent snapshot as JSON null, which SQL does not see as NULL
+        on every database: callers skip the entries whose snapshot reads as None.
+        """
+        rows = await self.session.scalars(
+            select(AuditEntry)
+            .where(
+                AuditEntry.attempted_at < cutoff,
+                AuditEntry.snapshot.is_not(None),
+                AuditEntry.id > after_id,
+            )
+            .order_by(AuditEntry.id)
+            .limit(limit)
+        )
+        return rows.all()
 
     async def page(
         self, where: AuditFilter, offset: int, limit: int

@@ -17,7 +17,7 @@ class AuditEntryRead(BaseModel):
     actor_email: str | None
     action: str
     target: str
-    outcome: Literal["attempted", "succeeded", "failed"]
+    outcome: Literal["attempted", "succeeded", "failed", "denied"]
     upstream_status: int | None
     message: str | None
     snapshot: dict[str, Any] | None

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from userdesk.desk.audit.models import AuditEntry
-from userdesk.desk.audit.repository import AuditFilter, AuditRepository
+from userdesk.desk.audit.repository import AuditFilter, AuditRepository, is_redacted
 from userdesk.desk.auth import Staff
 from userdesk.desk.errors import DeskError, NotFound
+
+# Entries redacted per transaction, so a long backlog never holds the database for long.
+BATCH = 500
 
 
 @dataclass
@@ -27,7 +30,6 @@ class Recording:
     entry_id: int
     snapshot: dict[str, Any] | None = None
     upstream_status: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class AuditLog:
@@ -49,6 +51,26 @@ class AuditLog:
             await self._completed(recording, "failed", recording.upstream_status, "desk error")
             raise
         await self._completed(recording, "succeeded", recording.upstream_status, None)
+
+    async def denied(
+        self, actor: Staff, action: str, target: str, request_id: str, message: str
+    ) -> None:
+        """Record a write refused before anything was attempted (missing permission)."""
+        now = datetime.now(UTC)
+        async with self._sessions() as session, session.begin():
+            await AuditRepository(session).add(
+                AuditEntry(
+                    request_id=request_id,
+                    actor_sub=actor.sub,
+                    actor_email=actor.email,
+                    action=action,
+                    target=target,
+                    outcome="denied",
+                    attempted_at=now,
+                    completed_at=now,
+                    message=message,
+                )
+            )
 
     async def _attempted(self, actor: Staff, action: str, target: str, request_id: str) -> int:
         async with self._sessions() as session, session.begin():
@@ -78,6 +100,34 @@ class AuditLog:
             if recording.snapshot is not None:
                 entry.snapshot = recording.snapshot
             entry.completed_at = datetime.now(UTC)
+
+    async def redact_snapshots(self, older_than: timedelta, now: datetime | None = None) -> int:
+        """Replace snapshots older than ``older_than`` by a stub; how many were redacted.
+
+        A deleted user's whole profile must not outlive an erasure request in the audit log;
+        who did what to which user id stays, in the entry's own columns.
+        """
+        cutoff = (now or datetime.now(UTC)) - older_than
+        redacted_at = datetime.now(UTC).isoformat()
+        done = 0
+        last_id = 0
+        while True:
+            async with self._sessions() as session, session.begin():
+                entries = await AuditRepository(session).with_snapshots_before(
+                    cutoff, last_id, BATCH
+                )
+                for entry in entries:
+                    last_id = entry.id
+                    if entry.snapshot is None or is_redacted(entry.snapshot):
+                        continue
+                    entry.snapshot = {
+                        "redacted": True,
+                        "redacted_at": redacted_at,
+                        "user_id": entry.target,
+                    }
+                    done += 1
+            if len(entries) < BATCH:
+                return done
 
     async def search(
         self, where: AuditFilter, page: int, per_page: int

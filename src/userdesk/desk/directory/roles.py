@@ -6,6 +6,9 @@ totals are asked for; either is read. Reading a user's roles needs the ``read:ro
 
 from __future__ import annotations
 
+from typing import TypeVar
+from urllib.parse import quote
+
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from userdesk.desk.directory.client import ManagementClient
@@ -24,9 +27,75 @@ class Role(BaseModel):
     description: str | None = None
 
 
+class _Grant(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    permission_name: str
+    resource_server_identifier: str
+
+
+class _Member(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    user_id: str
+
+
+_Row = TypeVar("_Row", bound=BaseModel)
+
+
 class RolesApi:
     def __init__(self, client: ManagementClient) -> None:
         self._client = client
+
+    async def holders_of(self, permission: str, api_identifier: str) -> set[str]:
+        """Ids of the users who hold ``permission`` of the API through one of their roles.
+
+        The Management API cannot list users by a permission granted to them directly, so
+        only holders through roles are found.
+        """
+        holders: set[str] = set()
+        for role in await self._list("/roles", "roles", Role):
+            path = f"/roles/{quote(role.id, safe='')}"
+            granted = await self._list(f"{path}/permissions", "permissions", _Grant)
+            if any(
+                g.permission_name == permission and g.resource_server_identifier == api_identifier
+                for g in granted
+            ):
+                members = await self._list(f"{path}/users", "users", _Member)
+                holders.update(member.user_id for member in members)
+        return holders
+
+    async def direct_permissions(self, user_id: str, api_identifier: str) -> set[str]:
+        """The permissions of the API granted to the user directly (not through roles)."""
+        try:
+            granted = await self._list(f"{user_path(user_id)}/permissions", "permissions", _Grant)
+        except NotFound as exc:
+            raise UserNotFound(user_id) from exc
+        return {
+            g.permission_name for g in granted if g.resource_server_identifier == api_identifier
+        }
+
+    async def _list(self, path: str, key: str, model: type[_Row]) -> list[_Row]:
+        """Every row of a paged list, whether the provider answers an envelope or an array."""
+        rows: list[_Row] = []
+        page = 0
+        while True:
+            body = await self._client.get(
+                path, {"page": page, "per_page": PER_PAGE, "include_totals": "true"}
+            )
+            batch = body.get(key, []) if isinstance(body, dict) else body
+            if not isinstance(batch, list):
+                raise _malformed()
+            try:
+                rows.extend(model.model_validate(row) for row in batch)
+            except ValidationError as exc:
+                raise _malformed() from exc
+            total = body.get("total") if isinstance(body, dict) else None
+            done = isinstance(total, int) and len(rows) >= total
+            # Auth0 pages through at most 1000 rows of any list.
+            if done or len(batch) < PER_PAGE or len(rows) >= 1000:
+                return rows
+            page += 1
 
     async def of_user(self, user_id: str) -> list[Role]:
         try:

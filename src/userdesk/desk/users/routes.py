@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from userdesk.desk.auth import RequirePermission, Staff
-from userdesk.desk.context import Actors, Audit, Directory, RequestId
+from userdesk.desk.context import Actors, Audit, Desk, Directory, RequestId
 from userdesk.desk.errors import INVALID_REQUEST, ErrorRead
 from userdesk.desk.users.schemas import UserList, UserRead
 from userdesk.desk.users.service import UserService
@@ -25,13 +25,17 @@ _upstream_errors: dict[int | str, dict[str, object]] = {
 router = APIRouter(prefix="/api/users", tags=["users"], responses=_upstream_errors)
 
 
-def get_service(directory: Directory, audit: Audit, actors: Actors) -> UserService:
-    return UserService(directory, audit, actors)
+def get_service(desk: Desk, directory: Directory, audit: Audit, actors: Actors) -> UserService:
+    return UserService(
+        directory, audit, actors, desk.accounts, staff_api=desk.settings.auth0_audience or ""
+    )
 
 
 Users = Annotated[UserService, Depends(get_service)]
 CanReadUsers = Annotated[Staff, RequirePermission(Permission.READ_USERS)]
-CanDeleteUsers = Annotated[Staff, RequirePermission(Permission.DELETE_USERS)]
+CanDeleteUsers = Annotated[
+    Staff, RequirePermission(Permission.DELETE_USERS, audit_as="users.delete")
+]
 
 
 @router.get(
@@ -80,7 +84,10 @@ async def get_user(_staff: CanReadUsers, users: Users, user_id: str) -> UserRead
     status_code=204,
     response_class=Response,
     summary="Delete a user (recorded in the audit log, with the profile as it was)",
-    responses={404: {"model": ErrorRead}},
+    responses={
+        404: {"model": ErrorRead},
+        409: {"model": ErrorRead, "description": "One's own account, or the last admin"},
+    },
 )
 async def delete_user(
     staff: CanDeleteUsers, users: Users, user_id: str, request_id: RequestId

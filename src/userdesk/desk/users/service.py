@@ -7,16 +7,29 @@ from userdesk.desk.auth import Staff
 from userdesk.desk.directory.actors import ActorEmails
 from userdesk.desk.directory.gateway import DirectoryGateway
 from userdesk.desk.directory.users import SEARCH_CAP, DirectoryUser, UserNotFound, UserPage
-from userdesk.desk.errors import SearchCapReached
+from userdesk.desk.errors import Conflict, SearchCapReached
+from userdesk.desk.staff.accounts import StaffAccounts
+from userdesk.permissions import Permission
 
 __all__ = ["SEARCH_CAP", "UserNotFound", "UserService"]
 
 
 class UserService:
-    def __init__(self, directory: DirectoryGateway, audit: AuditLog, actors: ActorEmails) -> None:
+    def __init__(
+        self,
+        directory: DirectoryGateway,
+        audit: AuditLog,
+        actors: ActorEmails,
+        accounts: StaffAccounts,
+        staff_api: str,
+    ) -> None:
         self._users = directory.users
+        self._roles = directory.roles
         self._audit = audit
         self._actors = actors
+        self._accounts = accounts
+        # The desk API's identifier: the resource server that staff permissions belong to.
+        self._staff_api = staff_api
 
     async def search(self, q: str | None, page: int, per_page: int, sort: str | None) -> UserPage:
         """``page`` counts from 1 here and from 0 in Auth0."""
@@ -36,5 +49,26 @@ class UserService:
         async with self._audit.write(actor, "users.delete", user_id, request_id) as record:
             # Auth0's delete is idempotent (204 for a user already gone); the desk answers 404
             # for those, and the snapshot keeps what was deleted.
-            record.snapshot = (await self._users.get(user_id)).snapshot()
+            user = await self._users.get(user_id)
+            if user_id == staff.sub:
+                raise Conflict("Staff cannot delete their own account; ask another administrator")
+            await self.ensure_not_last_admin(user_id)
+            record.snapshot = user.snapshot()
             record.upstream_status = await self._users.delete(user_id)
+        self._accounts.forget(user_id)
+
+    async def ensure_not_last_admin(self, user_id: str) -> None:
+        """Refuse a change that would leave nobody holding ``manage:users``.
+
+        Without such a holder nobody can sign in to the desk to repair anything.
+        """
+        manage = Permission.MANAGE_USERS.value
+        holders = await self._roles.holders_of(manage, self._staff_api)
+        holds = user_id in holders or manage in await self._roles.direct_permissions(
+            user_id, self._staff_api
+        )
+        if holds and not holders - {user_id}:
+            raise Conflict(
+                f"{user_id} is the last staff member who holds {manage}: give another "
+                "staff member that permission first"
+            )
