@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from userdesk.desk.directory.client import ManagementClient
 from userdesk.desk.errors import BadQuery, NotFound, SearchCapReached, UpstreamFailed
@@ -31,7 +31,7 @@ class UserNotFound(NotFound):
 
 
 class Identity(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     connection: str
     user_id: str
@@ -40,9 +40,13 @@ class Identity(BaseModel):
 
 
 class DirectoryUser(BaseModel):
-    """A user as the Management API returns one. Fields the desk does not model are kept."""
+    """A user as the Management API returns one.
 
-    model_config = ConfigDict(extra="allow")
+    ``raw`` keeps the provider's whole answer, fields the desk does not model included (an
+    audit snapshot must keep them), at no cost to the typed fields.
+    """
+
+    model_config = ConfigDict(extra="ignore")
 
     user_id: str
     email: str | None = None
@@ -64,9 +68,15 @@ class DirectoryUser(BaseModel):
     app_metadata: dict[str, Any] = Field(default_factory=dict)
     user_metadata: dict[str, Any] = Field(default_factory=dict)
 
+    _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        return self._raw
+
     def snapshot(self) -> dict[str, Any]:
         """The user as the provider described it, for the audit log."""
-        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return dict(self._raw)
 
 
 @dataclass(frozen=True)
@@ -132,9 +142,11 @@ class UsersApi:
 
 def _user(body: Any) -> DirectoryUser:
     try:
-        return DirectoryUser.model_validate(body)
+        user = DirectoryUser.model_validate(body)
     except ValidationError as exc:
         raise _malformed("a user") from exc
+    user._raw = body
+    return user
 
 
 def _users(rows: Any) -> list[DirectoryUser]:
