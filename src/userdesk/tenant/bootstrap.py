@@ -17,7 +17,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from userdesk.tenant import ids
-from userdesk.tenant.keys import create_signing_key, utcnow
+from userdesk.tenant.clock import utcnow
+from userdesk.tenant.keys import create_signing_key
 from userdesk.tenant.passwords import hash_password
 from userdesk.tenant.seed import CONNECTION, seed_users
 from userdesk.tenant.settings import TenantSettings

@@ -9,10 +9,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import time
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from cryptography import x509
@@ -25,15 +24,12 @@ from joserfc.jwk import RSAKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from userdesk.tenant import clock
 from userdesk.tenant.store.models import SigningKey
 
 
 class TokenRejected(ValueError):
     """An access token that does not verify; the message (Auth0's wording) is safe to show."""
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -62,7 +58,7 @@ def _self_signed_cert(private_pem: bytes, common_name: str) -> bytes:
     key = serialization.load_pem_private_key(private_pem, password=None)
     assert isinstance(key, rsa.RSAPrivateKey)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    now = datetime.now(UTC)
+    now = clock.aware_now()
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -84,7 +80,7 @@ def create_signing_key(session: Session, common_name: str = "userdesk-tenant") -
         private_pem=private_pem.decode(),
         cert_pem=_self_signed_cert(private_pem, common_name).decode(),
         active=True,
-        created_at=utcnow(),
+        created_at=clock.utcnow(),
     )
     session.add(row)
     return row
@@ -148,7 +144,7 @@ class KeyRing:
         aud_list = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
         if not any(isinstance(a, str) and a in audiences for a in aud_list):
             raise TokenRejected(f"Bad audience: {' '.join(str(a) for a in aud_list)}")
-        now = time.time()
+        now = clock.epoch()
         exp = claims.get("exp")
         # RFC 7519 NumericDate: a JSON number, never a numeric string or a boolean.
         if not isinstance(exp, int | float) or isinstance(exp, bool):

@@ -12,7 +12,7 @@ from functools import cache
 
 from sqlalchemy.orm import Session
 
-from userdesk.tenant.keys import utcnow
+from userdesk.tenant.clock import utcnow
 from userdesk.tenant.oidc.repository import FailedLoginRepository, UserRepository
 from userdesk.tenant.passwords import hash_password, verify_password
 from userdesk.tenant.store import logs

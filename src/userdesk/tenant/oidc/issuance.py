@@ -6,16 +6,16 @@ answer the same shape and carry the same claims.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from userdesk.tenant import clock
+from userdesk.tenant.clock import utcnow
 from userdesk.tenant.context import TenantContext
 from userdesk.tenant.ids import prefixed
-from userdesk.tenant.keys import utcnow
 from userdesk.tenant.oidc import claims
 from userdesk.tenant.oidc.errors import AccessDenied
 from userdesk.tenant.oidc.repository import (
@@ -94,7 +94,7 @@ def issue(
 ) -> tuple[dict[str, Any], str | None]:
     """The token answer for ``grant``, and the refresh-token family it belongs to (if any)."""
     api = resource_server(session, grant.audience)
-    issued_at = int(time.time())
+    issued_at = int(clock.epoch())
     scopes = grant.scopes
     userinfo = claims.userinfo_audience(tenant.settings.origin)
     if api is None:

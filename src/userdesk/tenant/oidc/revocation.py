@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from userdesk.tenant.keys import utcnow
+from userdesk.tenant.clock import utcnow
 from userdesk.tenant.oidc import claims
 from userdesk.tenant.oidc.clients import authenticate
 from userdesk.tenant.oidc.errors import InvalidRequest

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from userdesk.tenant.keys import utcnow
+from userdesk.tenant.clock import utcnow
 from userdesk.tenant.oidc import claims
 from userdesk.tenant.oidc.repository import LoginSessionRepository, UserRepository
 from userdesk.tenant.store import logs

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import secrets
-import time
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from userdesk.tenant.keys import utcnow
+from userdesk.tenant import clock
+from userdesk.tenant.clock import utcnow
 from userdesk.tenant.store.models import LogEvent
 
 # Auth0's event type codes used by the tenant, with their descriptions.
@@ -39,7 +39,7 @@ TYPES = {
 
 def new_log_id() -> str:
     # Sortable like Auth0's numeric ids: time first, then randomness.
-    return f"900{time.time_ns():020d}{secrets.randbelow(10**9):09d}"
+    return f"900{clock.epoch_ns():020d}{secrets.randbelow(10**9):09d}"
 
 
 def record(session: Session, type_: str, **fields: Any) -> LogEvent:

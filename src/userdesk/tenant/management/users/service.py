@@ -10,7 +10,7 @@ from sqlalchemy import true
 from sqlalchemy.orm import Session
 
 from userdesk.tenant import ids
-from userdesk.tenant.keys import utcnow
+from userdesk.tenant.clock import utcnow
 from userdesk.tenant.management.errors import (
     BadRequest,
     InvalidQuery,

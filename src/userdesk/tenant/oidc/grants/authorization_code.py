@@ -11,7 +11,7 @@ import hashlib
 import hmac
 from typing import Any
 
-from userdesk.tenant.keys import utcnow
+from userdesk.tenant.clock import utcnow
 from userdesk.tenant.oidc import claims, issuance
 from userdesk.tenant.oidc.clients import authenticate
 from userdesk.tenant.oidc.errors import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from userdesk.tenant.keys import utcnow
+from userdesk.tenant.clock import utcnow
 from userdesk.tenant.oidc import credentials, issuance
 from userdesk.tenant.oidc.clients import authenticate
 from userdesk.tenant.oidc.errors import (
