@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,7 +27,6 @@ class Recording:
     entry_id: int
     snapshot: dict[str, Any] | None = None
     upstream_status: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class AuditLog:

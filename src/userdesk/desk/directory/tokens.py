@@ -62,7 +62,6 @@ class TokenSource:
         self._token: _Token | None = None
         self._inflight: asyncio.Task[_Token] | None = None
         self._rejected: tuple[float, UpstreamUnavailable] | None = None
-        self.exchanges = 0
 
     async def token(self) -> str:
         now = self._clock()
@@ -100,7 +99,6 @@ class TokenSource:
     async def _fetch(self) -> _Token:
         creds = self._credentials
         started = self._clock()
-        self.exchanges += 1
         try:
             response = await self._http.post(
                 creds.token_url,
