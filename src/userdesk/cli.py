@@ -52,13 +52,13 @@ def tenant_serve(
     """Run the embedded tenant alone, for any app that speaks Auth0."""
     from userdesk.runner import Served, run
     from userdesk.tenant.app import create_app
-    from userdesk.tenant.bootstrap import bootstrap
+    from userdesk.tenant.provisioning.first_start import provision
     from userdesk.tenant.tls import ensure_certificates
 
     scheme = "https" if tls else "http"
     shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::1") else host  # noqa: S104
     settings = _tenant_settings(data_dir, f"{scheme}://{shown_host}:{port}")
-    boot = bootstrap(settings)
+    boot = provision(settings)
     _announce_admin(boot.generated_admin_password, settings.admin_email)
     files = ensure_certificates(settings.data_dir) if tls else None
     if files:
@@ -86,12 +86,13 @@ def tenant_seed(
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same users")] = 0,
 ) -> None:
     """Add deterministic, realistic demo users to the embedded tenant."""
-    from userdesk.tenant.bootstrap import bootstrap
-    from userdesk.tenant.seed import seed_users
+    from userdesk.tenant.provisioning.demo import seed_users
+    from userdesk.tenant.provisioning.first_start import provision
     from userdesk.tenant.store.db import transaction
 
     settings = _tenant_settings(data_dir)
-    boot = bootstrap(settings)
+    # Adding users never touches the tenant's domain, audiences or clients.
+    boot = provision(settings, require_domain=False)
     _announce_admin(boot.generated_admin_password, settings.admin_email)
     with Progress(
         "[progress.description]{task.description}",
@@ -140,10 +141,10 @@ def serve(
     served: list[Served] = []
     if settings.embedded:
         from userdesk.tenant.app import create_app as create_tenant
-        from userdesk.tenant.bootstrap import bootstrap
+        from userdesk.tenant.provisioning.first_start import provision
 
         tenant_settings = _embedded_tenant_settings(settings.data_dir, tenant_port, port)
-        boot = bootstrap(tenant_settings)
+        boot = provision(tenant_settings)
         _announce_admin(boot.generated_admin_password, tenant_settings.admin_email)
         served.append(Served(create_tenant(tenant_settings, boot), "127.0.0.1", tenant_port))
         settings = settings.for_embedded_tenant(boot.tenant_json)

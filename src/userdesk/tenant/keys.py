@@ -21,10 +21,10 @@ from cryptography.x509.oid import NameOID
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from userdesk.tenant import clock
+from userdesk.tenant.oidc.repository import SigningKeyRepository
 from userdesk.tenant.store.models import SigningKey
 
 
@@ -82,8 +82,7 @@ def create_signing_key(session: Session, common_name: str = "userdesk-tenant") -
         active=True,
         created_at=clock.utcnow(),
     )
-    session.add(row)
-    return row
+    return SigningKeyRepository(session).add(row)
 
 
 class KeyRing:
@@ -95,7 +94,7 @@ class KeyRing:
 
     @classmethod
     def load(cls, session: Session) -> KeyRing:
-        rows = list(session.scalars(select(SigningKey).order_by(SigningKey.created_at)))
+        rows = SigningKeyRepository(session).oldest_first()
         if not rows:
             raise RuntimeError("the tenant has no signing key; run the first-start bootstrap")
         loaded = []

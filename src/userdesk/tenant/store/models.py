@@ -51,6 +51,10 @@ class SigningKey(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+# The database connection every tenant has, named as at Auth0.
+DEFAULT_CONNECTION = "Username-Password-Authentication"
+
+
 class Connection(Base):
     __tablename__ = "connections"
 
