@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 if TYPE_CHECKING:
+    from userdesk.settings import Settings
     from userdesk.tenant.settings import TenantSettings
 
 app = typer.Typer(help="Userdesk: user administration for Auth0-compatible tenants.")
@@ -183,6 +184,46 @@ def _embedded_tenant_settings(data_dir: Path, tenant_port: int, desk_port: int) 
     )
 
 
+def _migrate(settings: Settings) -> None:
+    """The audit database and, for the embedded default, the tenant's store: one at a time
+    across processes (a lock file in the data directory), each a no-op when up to date."""
+    import asyncio
+
+    from userdesk.desk.audit import db as audit_db
+    from userdesk.locks import exclusive
+    from userdesk.tenant.store.db import make_engine, migrate
+
+    async def audit() -> None:
+        engine = audit_db.make_engine(settings.audit_database_url)
+        try:
+            await audit_db.migrate(engine)
+        finally:
+            await engine.dispose()
+
+    with exclusive(settings.data_dir):
+        asyncio.run(audit())
+        if settings.embedded:
+            tenant = make_engine(_tenant_settings(settings.data_dir).db_url)
+            try:
+                migrate(tenant)
+            finally:
+                tenant.dispose()
+
+
+@app.command("migrate")
+def migrate_command(data_dir: DataDir = None) -> None:
+    """Bring the audit database and the embedded tenant's store to the newest schema."""
+    from userdesk.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings(**({"data_dir": data_dir} if data_dir else {}))
+    except SettingsError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    _migrate(settings)
+    console.print("Databases are up to date.")
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option(help="Interface for the desk")] = "127.0.0.1",
@@ -205,6 +246,7 @@ def serve(
     if settings.embedded:
         from userdesk.tenant.app import create_app as create_tenant
 
+        _migrate(settings)
         tenant_settings = _embedded_tenant_settings(settings.data_dir, tenant_port, port)
         boot = _provision(tenant_settings)
         _announce_admin(boot.generated_admin_password, tenant_settings.admin_email)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,3 +106,42 @@ def test_admin_resets_a_blocked_admin_with_a_generated_password(tenant: RunningT
     assert "manage:users" in admin_permissions(tenant, email, password)
     with pytest.raises(httpx.HTTPStatusError):
         password_token(tenant, email, tenant.config["admin"]["password"])
+
+
+def migrate(data_dir: Path) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AUTH0_", "CLIENT_"))}
+    env.pop("DATABASE_URL", None)
+    env.pop("TENANT_DATABASE_URL", None)
+    command = [sys.executable, "-m", "userdesk.cli", "migrate", "--data-dir", str(data_dir)]
+    return subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+
+def versions(data_dir: Path) -> tuple[str, str]:
+    with sqlite3.connect(data_dir / "tenant.sqlite3") as tenant_db:
+        (tenant_version,) = tenant_db.execute("SELECT version_num FROM alembic_version").fetchone()
+    with sqlite3.connect(data_dir / "audit.sqlite3") as audit_db:
+        (audit_version,) = audit_db.execute(
+            "SELECT version_num FROM desk_alembic_version"
+        ).fetchone()
+    return tenant_version, audit_version
+
+
+def test_migrate_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
+    first = migrate(tmp_path)
+    assert first.wait(120) == 0, first.stdout.read() if first.stdout else ""
+    migrated = versions(tmp_path)
+    tenant_schema = (tmp_path / "tenant.sqlite3").read_bytes()
+    second = migrate(tmp_path)
+    assert second.wait(120) == 0
+    assert versions(tmp_path) == migrated
+    assert (tmp_path / "tenant.sqlite3").read_bytes() == tenant_schema
+
+
+def test_two_migrations_started_together_both_succeed(tmp_path: Path) -> None:
+    processes = [migrate(tmp_path), migrate(tmp_path)]
+    for process in processes:
+        assert process.wait(120) == 0, process.stdout.read() if process.stdout else ""
+    tenant_version, _audit_version = versions(tmp_path)
+    assert tenant_version.startswith("0002")

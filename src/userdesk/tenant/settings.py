@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -30,7 +30,12 @@ class TenantSettings(BaseSettings):
     auth_rate_limit_per_minute: int | None = 300
     access_token_lifetime: int = 86400
     management_token_lifetime: int = 86400
-    database_url: str | None = None
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "TENANT_DATABASE_URL", "USERDESK_TENANT_DATABASE_URL", "database_url"
+        ),
+    )
 
     @property
     def origin(self) -> str:
