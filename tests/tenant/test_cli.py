@@ -15,7 +15,7 @@ import jwt
 import pytest
 from typer.testing import CliRunner
 
-from tests.support.servers import RunningTenant, start_tenant
+from tests.support.servers import RunningTenant, bind_loopback, start_tenant
 from tests.support.tokens import machine_token, password_token
 from userdesk.cli import app
 
@@ -145,3 +145,23 @@ def test_two_migrations_started_together_both_succeed(tmp_path: Path) -> None:
         assert process.wait(120) == 0, process.stdout.read() if process.stdout else ""
     tenant_version, _audit_version = versions(tmp_path)
     assert tenant_version.startswith("0002")
+
+
+def test_set_domain_moves_a_tenant_that_then_serves_at_its_new_url(tmp_path: Path) -> None:
+    old = start_tenant(tmp_path, demo_users=0)
+    old.stop()
+    old.app.state.tenant.engine.dispose()
+    with bind_loopback() as probe:  # a free port for the tenant's new home
+        port = probe.getsockname()[1]
+
+    output = userdesk(
+        "tenant", "set-domain", f"http://127.0.0.1:{port}", "--data-dir", str(tmp_path)
+    )
+
+    assert f"http://127.0.0.1:{port}" in output
+    moved = start_tenant(tmp_path, port=port, demo_users=0)
+    try:
+        assert moved.config["issuer"] == f"http://127.0.0.1:{port}/"
+        assert user_count(moved, machine_token(moved)) >= 1
+    finally:
+        moved.stop()

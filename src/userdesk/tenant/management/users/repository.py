@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, insert, literal, or_, select, text, true
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from userdesk.tenant.management.query import parse
 from userdesk.tenant.management.search import build
@@ -47,7 +48,7 @@ def _direction(column: Any, descending: bool) -> Any:
 class UserRepository(Repository[User]):
     model = User
 
-    def __init__(self, session: Any, walks: tuple[int, ...] = WALKS) -> None:
+    def __init__(self, session: Session, walks: tuple[int, ...] = WALKS) -> None:
         super().__init__(session)
         self.walks = walks
 
