@@ -26,8 +26,8 @@ from typing import Any
 
 import httpx
 
-from userdesk.tenant.bootstrap import bootstrap
-from userdesk.tenant.seed import seed_users
+from userdesk.tenant.provisioning.demo import seed_users
+from userdesk.tenant.provisioning.first_start import provision
 from userdesk.tenant.settings import TenantSettings
 from userdesk.tenant.store.db import transaction
 
@@ -56,11 +56,12 @@ def free_port() -> int:
 def seed(data_dir: Path, users: int, port: int) -> None:
     settings = TenantSettings(
         data_dir=data_dir,
-        public_url=f"http://127.0.0.1:{port}",
+        # The URL `tenant serve --port` gives it: a tenant is served at the domain it was made for.
+        public_url=f"http://localhost:{port}",
         demo_users=0,
         admin_password="Bench-admin-password-1",
     )
-    boot = bootstrap(settings)
+    boot = provision(settings)
     started, cpu = time.perf_counter(), time.process_time()
     with transaction(boot.sessions) as session:
         seed_users(session, users)

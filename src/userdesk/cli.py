@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from userdesk.desk.audit.commands import audit_app
 
 if TYPE_CHECKING:
+    from userdesk.desk.settings import Settings
     from userdesk.tenant.settings import TenantSettings
 
 app = typer.Typer(help="Userdesk: user administration for Auth0-compatible tenants.")
@@ -55,13 +56,12 @@ def tenant_serve(
     """Run the embedded tenant alone, for any app that speaks Auth0."""
     from userdesk.runner import Served, run
     from userdesk.tenant.app import create_app
-    from userdesk.tenant.bootstrap import bootstrap
     from userdesk.tenant.tls import ensure_certificates
 
     scheme = "https" if tls else "http"
     shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::1") else host  # noqa: S104
     settings = _tenant_settings(data_dir, f"{scheme}://{shown_host}:{port}")
-    boot = bootstrap(settings)
+    boot = _provision(settings)
     _announce_admin(boot.generated_admin_password, settings.admin_email)
     files = ensure_certificates(settings.data_dir) if tls else None
     if files:
@@ -82,20 +82,33 @@ def tenant_serve(
     run([served])
 
 
+def _provision(settings: TenantSettings, *, require_domain: bool = True):  # type: ignore[no-untyped-def]
+    """The tenant, created on first start; a tenant made for another URL is refused."""
+    from userdesk.tenant.provisioning.first_start import DomainMismatch, provision
+
+    try:
+        return provision(settings, require_domain=require_domain)
+    except DomainMismatch as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+
+
 @tenant_app.command("seed")
 def tenant_seed(
     users: Annotated[int, typer.Option("--users", min=1, help="How many demo users to add")],
     data_dir: DataDir = None,
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same users")] = 0,
 ) -> None:
-    """Add deterministic, realistic demo users to the embedded tenant."""
-    from userdesk.tenant.bootstrap import bootstrap
-    from userdesk.tenant.seed import seed_users
+    """Add deterministic, realistic demo users to the embedded tenant (users only)."""
+    from userdesk.tenant.provisioning.demo import seed_users
     from userdesk.tenant.store.db import transaction
 
     settings = _tenant_settings(data_dir)
-    boot = bootstrap(settings)
+    # Adding users never touches the tenant's domain, audiences or clients.
+    boot = _provision(settings, require_domain=False)
     _announce_admin(boot.generated_admin_password, settings.admin_email)
+    # About a hundred batches, so the bar moves with the work.
+    batch = min(100_000, max(1_000, users // 100))
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -106,9 +119,61 @@ def tenant_seed(
         task = progress.add_task("Seeding users", total=users)
         with transaction(boot.sessions) as session:
             added = seed_users(
-                session, users, seed=seed, progress=lambda n: progress.advance(task, n)
+                session,
+                users,
+                seed=seed,
+                batch=batch,
+                progress=lambda n: progress.update(task, advance=n, refresh=True),
             )
+    boot.engine.dispose()
     console.print(f"Added {added} users.")
+
+
+@tenant_app.command("admin")
+def tenant_admin(
+    email: Annotated[str, typer.Option("--email", help="The admin's email")],
+    password: Annotated[
+        str | None, typer.Option("--password", help="Password (default: generated, shown once)")
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Create an Admin of the embedded tenant, or reset one: unblocked, new password."""
+    from userdesk.tenant.provisioning.admin import AdminRoleMissing, ensure_admin
+    from userdesk.tenant.store.db import transaction
+
+    boot = _provision(_tenant_settings(data_dir), require_domain=False)
+    try:
+        with transaction(boot.sessions) as session:
+            account = ensure_admin(session, email, password)
+    except AdminRoleMissing as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        boot.engine.dispose()
+    done = "Created" if account.created else "Reset"
+    console.print(f"{done} admin [cyan]{account.email}[/cyan] ({account.user_id}).")
+    if account.generated_password:
+        console.print(f"Password: [cyan]{account.generated_password}[/cyan] (shown once)")
+
+
+@tenant_app.command("set-domain")
+def tenant_set_domain(
+    url: Annotated[
+        str, typer.Argument(help="The tenant's new public URL, e.g. http://localhost:9001")
+    ],
+    data_dir: DataDir = None,
+) -> None:
+    """Move the embedded tenant to a new public URL (issuer, Management API audience).
+
+    Tokens issued before the move stop verifying; reconfigure its clients with the new domain.
+    """
+    from userdesk.tenant.provisioning.identity import set_domain
+
+    settings = _tenant_settings(data_dir)
+    boot = _provision(settings, require_domain=False)
+    document = set_domain(boot.sessions, settings.data_dir, url)
+    boot.engine.dispose()
+    console.print(f"The tenant's domain is now [cyan]{document['domain']}[/cyan].")
 
 
 def _embedded_tenant_settings(data_dir: Path, tenant_port: int, desk_port: int) -> TenantSettings:
@@ -120,6 +185,46 @@ def _embedded_tenant_settings(data_dir: Path, tenant_port: int, desk_port: int) 
         public_url=f"http://localhost:{tenant_port}",
         desk_url=f"http://localhost:{desk_port}",
     )
+
+
+def _migrate(settings: Settings) -> None:
+    """The audit database and, for the embedded default, the tenant's store: one at a time
+    across processes (a lock file in the data directory), each a no-op when up to date."""
+    import asyncio
+
+    from userdesk.desk.audit import db as audit_db
+    from userdesk.locks import exclusive
+    from userdesk.tenant.store.db import make_engine, migrate
+
+    async def audit() -> None:
+        engine = audit_db.make_engine(settings.audit_database_url)
+        try:
+            await audit_db.migrate(engine)
+        finally:
+            await engine.dispose()
+
+    with exclusive(settings.data_dir):
+        asyncio.run(audit())
+        if settings.embedded:
+            tenant = make_engine(_tenant_settings(settings.data_dir).db_url)
+            try:
+                migrate(tenant)
+            finally:
+                tenant.dispose()
+
+
+@app.command("migrate")
+def migrate_command(data_dir: DataDir = None) -> None:
+    """Bring the audit database and the embedded tenant's store to the newest schema."""
+    from userdesk.desk.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings(**({"data_dir": data_dir} if data_dir else {}))
+    except SettingsError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    _migrate(settings)
+    console.print("Databases are up to date.")
 
 
 @app.command("serve")
@@ -152,10 +257,10 @@ def serve(
     served: list[Served] = []
     if settings.embedded:
         from userdesk.tenant.app import create_app as create_tenant
-        from userdesk.tenant.bootstrap import bootstrap
 
+        _migrate(settings)
         tenant_settings = _embedded_tenant_settings(settings.data_dir, tenant_port, port)
-        boot = bootstrap(tenant_settings)
+        boot = _provision(tenant_settings)
         _announce_admin(boot.generated_admin_password, tenant_settings.admin_email)
         served.append(Served(create_tenant(tenant_settings, boot), "127.0.0.1", tenant_port))
         settings = settings.for_embedded_tenant(boot.tenant_json)

@@ -5,15 +5,18 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from userdesk import __version__
-from userdesk.tenant import management, oidc
-from userdesk.tenant.bootstrap import BootResult, bootstrap
 from userdesk.tenant.context import TenantContext
 from userdesk.tenant.keys import KeyRing
+from userdesk.tenant.management.routes import install as install_management
+from userdesk.tenant.oidc.cors import WebOrigins
+from userdesk.tenant.oidc.routes import install as install_oidc
+from userdesk.tenant.provisioning.first_start import BootResult, provision
 from userdesk.tenant.settings import TenantSettings
 
 
 def create_app(settings: TenantSettings, boot: BootResult | None = None) -> FastAPI:
-    boot = boot or bootstrap(settings)
+    """The tenant, provisioned (and its database migrated) now, before it takes a request."""
+    boot = boot or provision(settings)
     with boot.sessions() as session:
         keys = KeyRing.load(session)
     app = FastAPI(
@@ -21,8 +24,10 @@ def create_app(settings: TenantSettings, boot: BootResult | None = None) -> Fast
         version=__version__,
         description="A local identity server that speaks Auth0's protocols.",
     )
-    app.state.tenant = TenantContext(settings, boot.engine, boot.sessions, keys)
+    app.state.tenant = TenantContext(
+        settings, boot.engine, boot.sessions, keys, WebOrigins(boot.sessions)
+    )
     # Each part installs its own routes, middleware and exception handlers.
-    oidc.install(app)
-    management.install(app)
+    install_oidc(app)
+    install_management(app)
     return app

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from userdesk.tenant.keys import KeyRing
+from userdesk.tenant.oidc.cors import WebOrigins
 from userdesk.tenant.settings import TenantSettings
 
 
@@ -20,6 +21,7 @@ class TenantContext:
     engine: Engine
     sessions: sessionmaker[Session]
     keys: KeyRing
+    web_origins: WebOrigins
 
     @property
     def issuer(self) -> str:

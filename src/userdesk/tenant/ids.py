@@ -8,10 +8,6 @@ import string
 _ALNUM = string.ascii_letters + string.digits
 
 
-def random_token(nbytes: int = 32) -> str:
-    return secrets.token_urlsafe(nbytes)
-
-
 def prefixed(prefix: str, length: int = 16) -> str:
     return prefix + "".join(secrets.choice(_ALNUM) for _ in range(length))
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import time
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from cryptography import x509
@@ -22,18 +21,15 @@ from cryptography.x509.oid import NameOID
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from userdesk.tenant import clock
+from userdesk.tenant.oidc.repository import SigningKeyRepository
 from userdesk.tenant.store.models import SigningKey
 
 
 class TokenRejected(ValueError):
     """An access token that does not verify; the message (Auth0's wording) is safe to show."""
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -62,7 +58,7 @@ def _self_signed_cert(private_pem: bytes, common_name: str) -> bytes:
     key = serialization.load_pem_private_key(private_pem, password=None)
     assert isinstance(key, rsa.RSAPrivateKey)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    now = datetime.now(UTC)
+    now = clock.aware_now()
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -84,10 +80,9 @@ def create_signing_key(session: Session, common_name: str = "userdesk-tenant") -
         private_pem=private_pem.decode(),
         cert_pem=_self_signed_cert(private_pem, common_name).decode(),
         active=True,
-        created_at=utcnow(),
+        created_at=clock.utcnow(),
     )
-    session.add(row)
-    return row
+    return SigningKeyRepository(session).add(row)
 
 
 class KeyRing:
@@ -99,7 +94,7 @@ class KeyRing:
 
     @classmethod
     def load(cls, session: Session) -> KeyRing:
-        rows = list(session.scalars(select(SigningKey).order_by(SigningKey.created_at)))
+        rows = SigningKeyRepository(session).oldest_first()
         if not rows:
             raise RuntimeError("the tenant has no signing key; run the first-start bootstrap")
         loaded = []
@@ -148,7 +143,7 @@ class KeyRing:
         aud_list = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
         if not any(isinstance(a, str) and a in audiences for a in aud_list):
             raise TokenRejected(f"Bad audience: {' '.join(str(a) for a in aud_list)}")
-        now = time.time()
+        now = clock.epoch()
         exp = claims.get("exp")
         # RFC 7519 NumericDate: a JSON number, never a numeric string or a boolean.
         if not isinstance(exp, int | float) or isinstance(exp, bool):

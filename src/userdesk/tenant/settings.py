@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -33,7 +33,12 @@ class TenantSettings(BaseSettings):
     # Staff tokens for the desk API live an hour: a removed staff member's token stops working
     # soon even where the desk cannot ask the directory (the SPA refreshes them silently).
     desk_token_lifetime: int = 3600
-    database_url: str | None = None
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "TENANT_DATABASE_URL", "USERDESK_TENANT_DATABASE_URL", "database_url"
+        ),
+    )
 
     @property
     def origin(self) -> str:

@@ -9,13 +9,15 @@ from __future__ import annotations
 import ipaddress
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from userdesk.tenant import clock
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ def ensure_certificates(data_dir: Path) -> TlsFiles:
     if files.ca_cert.exists() and files.cert.exists() and files.key.exists():
         return files
     tls_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    now = datetime.now(UTC)
+    now = clock.aware_now()
 
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Userdesk local CA")])

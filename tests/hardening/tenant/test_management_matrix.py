@@ -19,7 +19,7 @@ import pytest
 from tests.hardening.conftest import RouteKey, app_routes
 from tests.support.forge import BAD_TOKENS, Forge, Forgery, bearer
 from tests.support.servers import RunningTenant, start_tenant
-from userdesk.tenant.bootstrap import MANAGEMENT_SCOPES
+from userdesk.tenant.provisioning.first_start import MANAGEMENT_SCOPES
 
 R = RouteKey
 SCOPES: dict[RouteKey, set[str]] = {

@@ -1,4 +1,7 @@
-"""The q parser's tree for each construct of tenant-spec 1d, and its refusals."""
+"""The q parser's tree for each construct of Auth0's user search syntax, and its refusals.
+
+Fields, phrases, wildcards, ranges, AND/OR/NOT and grouping, each as Auth0 reads it.
+"""
 
 from __future__ import annotations
 

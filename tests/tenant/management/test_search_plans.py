@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from userdesk.tenant.management.users.service import UserService
-from userdesk.tenant.seed import seed_users
+from userdesk.tenant.provisioning.demo import seed_users
 from userdesk.tenant.store.db import make_engine, make_sessionmaker, migrate, transaction
 from userdesk.tenant.store.models import User
 

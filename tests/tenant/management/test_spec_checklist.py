@@ -1,6 +1,6 @@
-"""tenant-spec section 4, the Management API items, one test each, as the checklist reads.
+"""What a client of Auth0's Management API relies on, one test per behaviour: a checklist.
 
-The other modules here go deeper into each item; this one is the checklist a reader ticks.
+The other modules here go deeper into each item; this one is the list a reader ticks.
 """
 
 from __future__ import annotations

@@ -61,3 +61,45 @@ def test_public_documents_are_readable_from_any_origin(http: httpx.Client, path:
     answer = http.get(path, headers={"Origin": "http://any.example"})
     assert answer.status_code == 200
     assert answer.headers["access-control-allow-origin"] == "*"
+
+
+def preflight(http: httpx.Client, origin: str) -> httpx.Response:
+    return http.options(
+        "/oauth/token", headers={"Origin": origin, "Access-Control-Request-Method": "POST"}
+    )
+
+
+def test_allowed_origins_are_read_once_and_again_after_a_client_changes(
+    tenant: RunningTenant, http: httpx.Client
+) -> None:
+    from sqlalchemy import event
+
+    from userdesk.tenant.store.models import Client
+
+    context = tenant.app.state.tenant
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    preflight(http, SPA_ORIGIN)
+    event.listen(context.engine, "before_cursor_execute", count)
+    try:
+        for _ in range(5):
+            assert preflight(http, SPA_ORIGIN).status_code == 200
+        assert statements == []
+
+        new_origin = "http://localhost:5999"
+        assert preflight(http, new_origin).status_code == 400
+        with context.sessions() as session, session.begin():
+            spa = session.get(Client, tenant.config["spa_client_id"])
+            spa.web_origins = [*spa.web_origins, new_origin]
+        try:
+            assert preflight(http, new_origin).status_code == 200
+        finally:
+            with context.sessions() as session, session.begin():
+                spa = session.get(Client, tenant.config["spa_client_id"])
+                spa.web_origins = [o for o in spa.web_origins if o != new_origin]
+        assert preflight(http, new_origin).status_code == 400
+    finally:
+        event.remove(context.engine, "before_cursor_execute", count)

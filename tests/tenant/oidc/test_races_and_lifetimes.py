@@ -13,7 +13,7 @@ from sqlalchemy import update
 from tests.support.servers import RunningTenant
 from tests.tenant.oidc.flow import SPA_CALLBACK, Browser, query_of
 from userdesk.tenant import ids
-from userdesk.tenant.keys import utcnow
+from userdesk.tenant.clock import utcnow
 from userdesk.tenant.oidc.claims import digest
 from userdesk.tenant.store.models import AuthorizationCode, Client, LoginSession
 

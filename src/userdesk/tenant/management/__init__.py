@@ -9,17 +9,3 @@ blocks and user permissions; ``create:``/``update:``/``delete:users`` to write t
 user roles; ``read:logs`` or ``read:logs_users`` for logs. Every answer carries
 ``x-ratelimit-*``; ``TenantSettings.rate_limit_per_minute`` (per client id) turns on 429s.
 """
-
-from fastapi import FastAPI
-
-from userdesk.tenant.management.errors import install_handlers
-from userdesk.tenant.management.ratelimit import RateLimiter, RateLimitHeaders
-from userdesk.tenant.management.router import router
-
-
-def install(app: FastAPI) -> None:
-    limiter = RateLimiter(app.state.tenant.settings.rate_limit_per_minute)
-    app.state.management_rate_limiter = limiter
-    app.add_middleware(RateLimitHeaders, limiter=limiter)
-    install_handlers(app)
-    app.include_router(router)

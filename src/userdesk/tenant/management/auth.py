@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 
+from userdesk.tenant import clock
 from userdesk.tenant.context import Tenant
 from userdesk.tenant.keys import TokenRejected
 from userdesk.tenant.management.errors import InsufficientScope, RateLimited, Unauthorized
@@ -51,7 +51,7 @@ def authenticate(request: Request, tenant: Tenant) -> Caller:
     if isinstance(slot, Slot):
         slot.quota = quota
     if not allowed:
-        raise RateLimited(quota.reset - int(time.time()))
+        raise RateLimited(quota.reset - int(clock.epoch()))
     return Caller(client_id=client_id, subject=subject, scopes=scopes)
 
 

@@ -8,11 +8,11 @@ state the dependency left in the ASGI scope (or a full quota when no client was 
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from userdesk.tenant import clock
 from userdesk.tenant.management.errors import PREFIX
 
 # With the limit off, clients still get headers; a high ceiling keeps their back-off idle.
@@ -41,12 +41,12 @@ class RateLimiter:
         return self.per_minute if self.per_minute is not None else UNLIMITED
 
     def idle(self) -> Quota:
-        window = int(time.time()) // WINDOW
+        window = int(clock.epoch()) // WINDOW
         return Quota(self.limit, self.limit, (window + 1) * WINDOW)
 
     def hit(self, client: str) -> tuple[Quota, bool]:
         """Count one request; the flag says whether it is within the limit."""
-        window = int(time.time()) // WINDOW
+        window = int(clock.epoch()) // WINDOW
         with self._lock:
             start, count = self._windows.get(client, (window, 0))
             if start != window:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from userdesk.tenant.keys import utcnow
+from userdesk.tenant.clock import utcnow
 from userdesk.tenant.oidc import claims, issuance
 from userdesk.tenant.oidc.errors import OAuthError
 from userdesk.tenant.oidc.repository import AuthorizationCodeRepository, ClientRepository

@@ -1,4 +1,8 @@
-"""Token claims, built in one place for every grant (tenant-spec section 2)."""
+"""Token claims, built in one place for every grant.
+
+The ID token's profile claims, the access token's audience list and RBAC ``permissions``, and
+the timestamps, each shaped as Auth0 shapes them.
+"""
 
 from __future__ import annotations
 

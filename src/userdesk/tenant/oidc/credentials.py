@@ -12,10 +12,10 @@ from functools import cache
 
 from sqlalchemy.orm import Session
 
-from userdesk.tenant.keys import utcnow
-from userdesk.tenant.oidc.repository import FailedLoginRepository, UserRepository
+from userdesk.tenant.clock import utcnow
+from userdesk.tenant.management.logs.repository import LogRepository
+from userdesk.tenant.management.users.repository import FailedLoginRepository, UserRepository
 from userdesk.tenant.passwords import hash_password, verify_password
-from userdesk.tenant.store import logs
 from userdesk.tenant.store.models import FailedLogin, User
 
 MAX_CONSECUTIVE_FAILURES = 10
@@ -90,8 +90,7 @@ def _count_failure(
     pair.last_attempt = now
     if pair.count >= MAX_CONSECUTIVE_FAILURES and pair.blocked_at is None:
         pair.blocked_at = now
-        logs.record(
-            session,
+        LogRepository(session).record(
             "limit_wc",
             description=f"{MAX_CONSECUTIVE_FAILURES} consecutive failed logins from {ip}",
             user_id=user.user_id,

@@ -1,4 +1,8 @@
-"""The OpenID Provider metadata document (tenant-spec 1a), shaped like a real tenant's."""
+"""The OpenID Provider metadata document, shaped like a real Auth0 tenant's.
+
+OIDC libraries configured from discovery alone must find every endpoint, algorithm and
+supported value here, with the same names and URLs Auth0 publishes.
+"""
 
 from __future__ import annotations
 

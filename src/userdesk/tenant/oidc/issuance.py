@@ -6,22 +6,22 @@ answer the same shape and carry the same claims.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from userdesk.tenant import clock
+from userdesk.tenant.clock import utcnow
 from userdesk.tenant.context import TenantContext
 from userdesk.tenant.ids import prefixed
-from userdesk.tenant.keys import utcnow
+from userdesk.tenant.management.roles.repository import RoleRepository
 from userdesk.tenant.oidc import claims
 from userdesk.tenant.oidc.errors import AccessDenied
 from userdesk.tenant.oidc.repository import (
     RefreshTokenRepository,
     ResourceServerRepository,
-    UserRepository,
 )
 from userdesk.tenant.store.models import Client, RefreshToken, ResourceServer, User
 
@@ -70,7 +70,7 @@ def resolve_scope(
             # account (the *:current_user* scopes); administration needs a machine client.
             allowed_api = {s for s in allowed_api if "current_user" in s}
         elif api.enforce_policies:
-            allowed_api &= set(UserRepository(session).permissions(user.user_id, api.identifier))
+            allowed_api &= set(RoleRepository(session).permissions_of(user.user_id, api.identifier))
     offline_ok = "refresh_token" in (client.grant_types or []) and (
         api is None or api.allow_offline_access
     )
@@ -94,7 +94,7 @@ def issue(
 ) -> tuple[dict[str, Any], str | None]:
     """The token answer for ``grant``, and the refresh-token family it belongs to (if any)."""
     api = resource_server(session, grant.audience)
-    issued_at = int(time.time())
+    issued_at = int(clock.epoch())
     scopes = grant.scopes
     userinfo = claims.userinfo_audience(tenant.settings.origin)
     if api is None:
@@ -109,7 +109,7 @@ def issue(
     if gty:
         extra["gty"] = gty
     if api is not None and api.enforce_policies and api.token_dialect in claims.PERMISSION_DIALECTS:
-        extra["permissions"] = UserRepository(session).permissions(
+        extra["permissions"] = RoleRepository(session).permissions_of(
             grant.user.user_id, api.identifier
         )
     access = claims.access_token_claims(

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from userdesk.tenant.keys import utcnow
+from userdesk.tenant.clock import utcnow
 from userdesk.tenant.oidc import credentials, sessions
 from userdesk.tenant.oidc.authorize import AuthorizeRequest, PageError
 from userdesk.tenant.oidc.repository import ClientRepository, TransactionRepository

@@ -12,10 +12,10 @@ from joserfc.errors import JoseError
 from sqlalchemy.orm import Session
 
 from userdesk.tenant.context import TenantContext
+from userdesk.tenant.management.logs.repository import LogRepository
 from userdesk.tenant.oidc import sessions
 from userdesk.tenant.oidc.authorize import PageError
 from userdesk.tenant.oidc.repository import ClientRepository
-from userdesk.tenant.store import logs
 from userdesk.tenant.store.models import Client
 
 
@@ -29,8 +29,7 @@ def sign_out(
     user = sessions.end(session, cookie)
     if user is None:
         return
-    logs.record(
-        session,
+    LogRepository(session).record(
         "slo",
         user_id=user.user_id,
         user_name=user.email,

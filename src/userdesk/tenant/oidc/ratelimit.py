@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 import threading
-import time
 
+from userdesk.tenant import clock
 from userdesk.tenant.oidc.errors import RateLimited
 
 
@@ -24,7 +24,7 @@ class RateLimiter:
         """Count one attempt for ``key``; raise ``RateLimited`` past the limit."""
         if self.per_minute is None:
             return
-        now = time.monotonic()
+        now = clock.monotonic()
         with self._lock:
             start, count = self._windows.get(key, (now, 0))
             if now - start >= self.window:

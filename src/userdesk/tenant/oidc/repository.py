@@ -1,10 +1,14 @@
-"""Database access for the Authentication API (only repositories touch the database)."""
+"""The tables of the Authentication API: keys, clients, APIs, grants, codes, tokens, sessions.
+
+Users and their failed logins live in ``management.users.repository``, roles and
+permissions in ``management.roles.repository``, log events in ``management.logs.repository``.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, select, update
 
 from userdesk.tenant.store.models import (
     AuthorizationCode,
@@ -12,14 +16,10 @@ from userdesk.tenant.store.models import (
     Client,
     ClientGrant,
     Connection,
-    FailedLogin,
     LoginSession,
     RefreshToken,
     ResourceServer,
-    RolePermission,
-    User,
-    UserPermission,
-    UserRole,
+    SigningKey,
 )
 from userdesk.tenant.store.repository import Repository
 
@@ -43,6 +43,9 @@ class ClientRepository(Repository[Client]):
 class ResourceServerRepository(Repository[ResourceServer]):
     model = ResourceServer
 
+    def by_identifiers(self) -> dict[str, ResourceServer]:
+        return {rs.identifier: rs for rs in self.session.scalars(select(ResourceServer))}
+
     def by_identifier(self, identifier: str) -> ResourceServer | None:
         return self.session.scalar(
             select(ResourceServer).where(ResourceServer.identifier == identifier)
@@ -62,6 +65,11 @@ class ResourceServerRepository(Repository[ResourceServer]):
 class ClientGrantRepository(Repository[ClientGrant]):
     model = ClientGrant
 
+    def move_audience(self, old: str, new: str) -> None:
+        self.session.execute(
+            update(ClientGrant).where(ClientGrant.audience == old).values(audience=new)
+        )
+
     def find(self, client_id: str, audience: str) -> ClientGrant | None:
         return self.session.scalar(
             select(ClientGrant).where(
@@ -75,46 +83,6 @@ class ConnectionRepository(Repository[Connection]):
 
     def by_name(self, name: str) -> Connection | None:
         return self.session.scalar(select(Connection).where(Connection.name == name))
-
-
-class UserRepository(Repository[User]):
-    model = User
-
-    def get_by_user_id(self, user_id: str) -> User | None:
-        return self.session.scalar(select(User).where(User.user_id == user_id))
-
-    def by_login(self, login: str, connection: str | None) -> User | None:
-        """A user by email (case-insensitive) or username, optionally within one connection."""
-        query = select(User).where(
-            or_(func.lower(User.email) == login.lower(), User.username == login)
-        )
-        if connection is not None:
-            query = query.where(User.connection == connection)
-        return self.session.scalars(query.limit(1)).first()
-
-    def permissions(self, user_id: str, audience: str) -> list[str]:
-        via_roles = select(RolePermission.permission_name).where(
-            RolePermission.role_id.in_(select(UserRole.role_id).where(UserRole.user_id == user_id)),
-            RolePermission.resource_server_identifier == audience,
-        )
-        direct = select(UserPermission.permission_name).where(
-            UserPermission.user_id == user_id,
-            UserPermission.resource_server_identifier == audience,
-        )
-        names = set(self.session.scalars(via_roles)) | set(self.session.scalars(direct))
-        return sorted(names)
-
-
-class FailedLoginRepository(Repository[FailedLogin]):
-    model = FailedLogin
-
-    def for_pair(self, user_id: str, ip: str) -> FailedLogin | None:
-        return self.session.get(FailedLogin, (user_id, ip))
-
-    def clear(self, user_id: str, ip: str) -> None:
-        self.session.execute(
-            delete(FailedLogin).where(FailedLogin.user_id == user_id, FailedLogin.ip == ip)
-        )
 
 
 class RefreshTokenRepository(Repository[RefreshToken]):
@@ -161,3 +129,13 @@ class TransactionRepository(Repository[AuthorizeTransaction]):
         self.session.execute(
             delete(AuthorizeTransaction).where(AuthorizeTransaction.expires_at < now)
         )
+
+
+class SigningKeyRepository(Repository[SigningKey]):
+    model = SigningKey
+
+    def oldest_first(self) -> list[SigningKey]:
+        return list(self.session.scalars(select(SigningKey).order_by(SigningKey.created_at)))
+
+    def any_exists(self) -> bool:
+        return self.session.scalar(select(SigningKey.kid).limit(1)) is not None

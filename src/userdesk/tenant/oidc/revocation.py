@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from userdesk.tenant.keys import utcnow
+from userdesk.tenant.clock import utcnow
+from userdesk.tenant.management.logs.repository import LogRepository
 from userdesk.tenant.oidc import claims
 from userdesk.tenant.oidc.clients import authenticate
 from userdesk.tenant.oidc.errors import InvalidRequest
 from userdesk.tenant.oidc.repository import RefreshTokenRepository
-from userdesk.tenant.store import logs
 
 
 def revoke(
@@ -29,8 +29,7 @@ def revoke(
     if token is None or token.client_id != client.client_id:
         return
     tokens.revoke_family(token.family_id, utcnow())
-    logs.record(
-        session,
+    LogRepository(session).record(
         "srrt",
         client_id=client.client_id,
         client_name=client.name,

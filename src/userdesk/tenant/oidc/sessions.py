@@ -6,10 +6,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from userdesk.tenant.keys import utcnow
+from userdesk.tenant.clock import utcnow
+from userdesk.tenant.management.logs.repository import LogRepository
+from userdesk.tenant.management.users.repository import UserRepository
 from userdesk.tenant.oidc import claims
-from userdesk.tenant.oidc.repository import LoginSessionRepository, UserRepository
-from userdesk.tenant.store import logs
+from userdesk.tenant.oidc.repository import LoginSessionRepository
 from userdesk.tenant.store.models import LoginSession, User
 
 COOKIE = "userdesk_session"
@@ -24,7 +25,7 @@ def current(session: Session, cookie: str | None) -> tuple[User, datetime] | Non
     row = LoginSessionRepository(session).get(claims.digest(cookie))
     if row is None or row.expires_at <= utcnow():
         return None
-    user = UserRepository(session).get_by_user_id(row.user_id)
+    user = UserRepository(session).by_user_id(row.user_id)
     if user is None or user.blocked:
         return None
     return user, row.auth_time
@@ -58,7 +59,7 @@ def end(session: Session, cookie: str | None) -> User | None:
     row = repo.get(claims.digest(cookie))
     if row is None:
         return None
-    user = UserRepository(session).get_by_user_id(row.user_id)
+    user = UserRepository(session).by_user_id(row.user_id)
     repo.delete(row)
     return user
 
@@ -86,4 +87,4 @@ def log_login(
     }
     if description:
         fields["description"] = description
-    logs.record(session, type_, **fields)
+    LogRepository(session).record(type_, **fields)

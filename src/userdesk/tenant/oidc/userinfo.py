@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from userdesk.tenant.context import TenantContext
 from userdesk.tenant.keys import TokenRejected
+from userdesk.tenant.management.users.repository import UserRepository
 from userdesk.tenant.oidc import claims
 from userdesk.tenant.oidc.errors import OAuthError
-from userdesk.tenant.oidc.repository import UserRepository
 
 
 class InvalidToken(OAuthError):
@@ -42,7 +42,7 @@ def verify_access_token(tenant: TenantContext, token: str) -> dict[str, Any]:
 
 def profile(session: Session, tenant: TenantContext, authorization: str | None) -> dict[str, Any]:
     payload = verify_access_token(tenant, bearer(authorization))
-    user = UserRepository(session).get_by_user_id(str(payload.get("sub", "")))
+    user = UserRepository(session).by_user_id(str(payload.get("sub", "")))
     if user is None:
         raise InvalidToken("The user no longer exists.")
     scopes = set(str(payload.get("scope", "")).split())

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+
+from userdesk.locks import exclusive
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -41,9 +43,26 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (idempotent)."""
-    command.upgrade(alembic_config(engine), "head")
+# Any constant: PostgreSQL's advisory locks are named by a number.
+ADVISORY_LOCK_KEY = 0x75736572646B
+
+
+def migrate(engine: Engine, data_dir: Path | None = None) -> None:
+    """Bring the schema to the newest revision (idempotent), one process at a time.
+
+    SQLite: a lock file in ``data_dir`` serializes processes that start together.
+    PostgreSQL: an advisory lock, held for the migration, does the same across machines.
+    """
+    with exclusive(data_dir) if data_dir is not None else nullcontext():
+        if engine.dialect.name != "postgresql":
+            command.upgrade(alembic_config(engine), "head")
+            return
+        with engine.connect() as holder:
+            holder.execute(text("SELECT pg_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+            try:
+                command.upgrade(alembic_config(engine), "head")
+            finally:
+                holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY})
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -49,7 +49,10 @@ class SigningKey(Base):
     cert_pem: Mapped[str] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
-    retired_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+# The database connection every tenant has, named as at Auth0.
+DEFAULT_CONNECTION = "Username-Password-Authentication"
 
 
 class Connection(Base):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from userdesk.tenant.store.models import Base
@@ -27,6 +26,3 @@ class Repository(Generic[M]):
 
     def delete(self, obj: M) -> None:
         self.session.delete(obj)
-
-    def all(self) -> list[M]:
-        return list(self.session.scalars(select(self.model)))

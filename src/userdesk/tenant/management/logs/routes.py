@@ -10,10 +10,10 @@ from pydantic import BaseModel
 
 from userdesk.tenant.context import DbSession
 from userdesk.tenant.management.auth import Caller, RequireScope
+from userdesk.tenant.management.logs.repository import LogFilter
 from userdesk.tenant.management.logs.service import LogService, log_json
 from userdesk.tenant.management.paging import field_list, select_fields
 from userdesk.tenant.management.params import Page, PerPage, Take
-from userdesk.tenant.management.users.service import UserService
 
 router = APIRouter(tags=["logs"])
 
@@ -53,7 +53,7 @@ LOG_LIST: dict[int | str, dict[str, Any]] = {200: {"model": list[LogRead] | Logs
 
 def _answer(
     service: LogService,
-    condition: Any,
+    where: LogFilter,
     *,
     page: int | None,
     per_page: int | None,
@@ -66,11 +66,9 @@ def _answer(
 ) -> JSONResponse:
     names = field_list(fields)
     if from_ is not None or (take is not None and page is None):
-        events = service.checkpoint(condition, from_, take or 50)
+        events = service.checkpoint(where, from_, take or 50)
         return JSONResponse([select_fields(log_json(e), names, include_fields) for e in events])
-    result = service.page(
-        condition, page=page, per_page=per_page, sort=sort, with_total=include_totals
-    )
+    result = service.page(where, page=page, per_page=per_page, sort=sort, with_total=include_totals)
     logs = [select_fields(log_json(e), names, include_fields) for e in result.logs]
     if not include_totals:
         return JSONResponse(logs)
@@ -103,7 +101,7 @@ def list_logs(
     service = LogService(session)
     return _answer(
         service,
-        service.condition(q),
+        LogFilter(q=q),
         page=page,
         per_page=per_page,
         sort=sort,
@@ -125,11 +123,10 @@ def user_logs(
     sort: str | None = None,
     include_totals: bool = False,
 ) -> JSONResponse:
-    UserService(session).get(user_id)
     service = LogService(session)
     return _answer(
         service,
-        service.condition(None, user_id=user_id),
+        service.of_user(user_id),
         page=page,
         per_page=per_page,
         sort=sort,

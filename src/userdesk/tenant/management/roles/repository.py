@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 
 from userdesk.tenant.store.models import (
-    ResourceServer,
     Role,
     RolePermission,
     User,
@@ -138,5 +137,15 @@ class RoleRepository(Repository[Role]):
                 )
             )
 
-    def resource_servers(self) -> dict[str, ResourceServer]:
-        return {rs.identifier: rs for rs in self.session.scalars(select(ResourceServer))}
+    def permissions_of(self, user_id: str, audience: str) -> list[str]:
+        """A user's effective permissions for one API: direct ones and those of its roles."""
+        via_roles = select(RolePermission.permission_name).where(
+            RolePermission.role_id.in_(select(UserRole.role_id).where(UserRole.user_id == user_id)),
+            RolePermission.resource_server_identifier == audience,
+        )
+        direct = select(UserPermission.permission_name).where(
+            UserPermission.user_id == user_id,
+            UserPermission.resource_server_identifier == audience,
+        )
+        names = set(self.session.scalars(via_roles)) | set(self.session.scalars(direct))
+        return sorted(names)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
 
 from userdesk.tenant.context import DbSession
-from userdesk.tenant.management.audit import record_api_call
+from userdesk.tenant.management.audit import ApiCall, RequireWriteScope
 from userdesk.tenant.management.auth import Caller, RequireScope
 from userdesk.tenant.management.params import Page, PerPage, Take
 from userdesk.tenant.management.roles.schemas import (
@@ -30,14 +30,16 @@ from userdesk.tenant.management.roles.service import Listing, RoleService, role_
 router = APIRouter(tags=["roles"])
 
 ReadRoles = Annotated[Caller, Depends(RequireScope("read:roles"))]
-CreateRoles = Annotated[Caller, Depends(RequireScope("create:roles"))]
-UpdateRoles = Annotated[Caller, Depends(RequireScope("update:roles"))]
-DeleteRoles = Annotated[Caller, Depends(RequireScope("delete:roles"))]
+CreateRoles = Annotated[ApiCall, Depends(RequireWriteScope("create:roles"))]
+UpdateRoles = Annotated[ApiCall, Depends(RequireWriteScope("update:roles"))]
+DeleteRoles = Annotated[ApiCall, Depends(RequireWriteScope("delete:roles"))]
 ReadMembers = Annotated[Caller, Depends(RequireScope("read:role_members", "read:roles"))]
-AddMembers = Annotated[Caller, Depends(RequireScope("create:role_members", "update:roles"))]
-RemoveMembers = Annotated[Caller, Depends(RequireScope("delete:role_members", "update:roles"))]
+AddMembers = Annotated[ApiCall, Depends(RequireWriteScope("create:role_members", "update:roles"))]
+RemoveMembers = Annotated[
+    ApiCall, Depends(RequireWriteScope("delete:role_members", "update:roles"))
+]
 ReadUsers = Annotated[Caller, Depends(RequireScope("read:users"))]
-UpdateUsers = Annotated[Caller, Depends(RequireScope("update:users"))]
+UpdateUsers = Annotated[ApiCall, Depends(RequireWriteScope("update:users"))]
 
 Responses = dict[int | str, dict[str, Any]]
 ROLE_LIST: Responses = {200: {"model": list[RoleRead] | RolesPage}}
@@ -67,11 +69,8 @@ def list_roles(
 
 
 @router.post("/roles", status_code=200)
-def create_role(
-    body: RoleCreate, request: Request, session: DbSession, caller: CreateRoles
-) -> RoleRead:
-    role = RoleService(session).create(body)
-    record_api_call(session, caller, request, "Create a role")
+def create_role(body: RoleCreate, session: DbSession, call: CreateRoles) -> RoleRead:
+    role = RoleService(session).create(body, call)
     return RoleRead.model_validate(role_json(role))
 
 
@@ -81,20 +80,14 @@ def get_role(role_id: str, session: DbSession, _caller: ReadRoles) -> RoleRead:
 
 
 @router.patch("/roles/{role_id}")
-def update_role(
-    role_id: str, body: RoleUpdate, request: Request, session: DbSession, caller: UpdateRoles
-) -> RoleRead:
-    role = RoleService(session).update(role_id, body)
-    record_api_call(session, caller, request, "Update a role")
+def update_role(role_id: str, body: RoleUpdate, session: DbSession, call: UpdateRoles) -> RoleRead:
+    role = RoleService(session).update(role_id, body, call)
     return RoleRead.model_validate(role_json(role))
 
 
 @router.delete("/roles/{role_id}", status_code=204)
-def delete_role(
-    role_id: str, request: Request, session: DbSession, caller: DeleteRoles
-) -> Response:
-    RoleService(session).delete(role_id)
-    record_api_call(session, caller, request, "Delete a role", 204)
+def delete_role(role_id: str, session: DbSession, call: DeleteRoles) -> Response:
+    RoleService(session).delete(role_id, call)
     return Response(status_code=204)
 
 
@@ -113,19 +106,17 @@ def role_permissions(
 
 @router.post("/roles/{role_id}/permissions", status_code=201)
 def add_role_permissions(
-    role_id: str, body: PermissionsBody, request: Request, session: DbSession, caller: UpdateRoles
+    role_id: str, body: PermissionsBody, session: DbSession, call: UpdateRoles
 ) -> Response:
-    RoleService(session).add_permissions(role_id, body.permissions)
-    record_api_call(session, caller, request, "Associate permissions with a role", 201)
+    RoleService(session).add_permissions(role_id, body.permissions, call)
     return Response(status_code=201)
 
 
 @router.delete("/roles/{role_id}/permissions", status_code=204)
 def remove_role_permissions(
-    role_id: str, body: PermissionsBody, request: Request, session: DbSession, caller: UpdateRoles
+    role_id: str, body: PermissionsBody, session: DbSession, call: UpdateRoles
 ) -> Response:
-    RoleService(session).remove_permissions(role_id, body.permissions)
-    record_api_call(session, caller, request, "Remove permissions from a role", 204)
+    RoleService(session).remove_permissions(role_id, body.permissions, call)
     return Response(status_code=204)
 
 
@@ -151,11 +142,8 @@ def role_users(
 
 
 @router.post("/roles/{role_id}/users", status_code=201)
-def add_role_users(
-    role_id: str, body: UsersBody, request: Request, session: DbSession, caller: AddMembers
-) -> Response:
-    RoleService(session).add_members(role_id, body.users)
-    record_api_call(session, caller, request, "Assign users to a role", 201)
+def add_role_users(role_id: str, body: UsersBody, session: DbSession, call: AddMembers) -> Response:
+    RoleService(session).add_members(role_id, body.users, call)
     return Response(status_code=201)
 
 
@@ -173,19 +161,17 @@ def user_roles(
 
 @router.post("/users/{user_id}/roles", status_code=204)
 def assign_user_roles(
-    user_id: str, body: RolesBody, request: Request, session: DbSession, caller: AddMembers
+    user_id: str, body: RolesBody, session: DbSession, call: AddMembers
 ) -> Response:
-    RoleService(session).assign(user_id, body.roles)
-    record_api_call(session, caller, request, "Assign roles to a user", 204, user_id)
+    RoleService(session).assign(user_id, body.roles, call)
     return Response(status_code=204)
 
 
 @router.delete("/users/{user_id}/roles", status_code=204)
 def remove_user_roles(
-    user_id: str, body: RolesBody, request: Request, session: DbSession, caller: RemoveMembers
+    user_id: str, body: RolesBody, session: DbSession, call: RemoveMembers
 ) -> Response:
-    RoleService(session).unassign(user_id, body.roles)
-    record_api_call(session, caller, request, "Remove roles from a user", 204, user_id)
+    RoleService(session).unassign(user_id, body.roles, call)
     return Response(status_code=204)
 
 
@@ -204,17 +190,15 @@ def user_permissions(
 
 @router.post("/users/{user_id}/permissions", status_code=201)
 def grant_user_permissions(
-    user_id: str, body: PermissionsBody, request: Request, session: DbSession, caller: UpdateUsers
+    user_id: str, body: PermissionsBody, session: DbSession, call: UpdateUsers
 ) -> Response:
-    RoleService(session).grant(user_id, body.permissions)
-    record_api_call(session, caller, request, "Assign permissions to a user", 201, user_id)
+    RoleService(session).grant(user_id, body.permissions, call)
     return Response(status_code=201)
 
 
 @router.delete("/users/{user_id}/permissions", status_code=204)
 def revoke_user_permissions(
-    user_id: str, body: PermissionsBody, request: Request, session: DbSession, caller: UpdateUsers
+    user_id: str, body: PermissionsBody, session: DbSession, call: UpdateUsers
 ) -> Response:
-    RoleService(session).revoke(user_id, body.permissions)
-    record_api_call(session, caller, request, "Remove permissions from a user", 204, user_id)
+    RoleService(session).revoke(user_id, body.permissions, call)
     return Response(status_code=204)

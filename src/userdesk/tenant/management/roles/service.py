@@ -8,10 +8,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from userdesk.tenant import ids
+from userdesk.tenant.management.audit import ApiCall, ApiCallLog
 from userdesk.tenant.management.errors import BadRequest, Conflict, NotFound, RoleNotFound
 from userdesk.tenant.management.roles.repository import Grant, RoleRepository
 from userdesk.tenant.management.roles.schemas import PermissionRef, RoleCreate, RoleUpdate
 from userdesk.tenant.management.users.service import UserService
+from userdesk.tenant.oidc.repository import ResourceServerRepository
 from userdesk.tenant.store.models import Role, User
 
 
@@ -49,6 +51,8 @@ class RoleService:
         self.session = session
         self.roles = RoleRepository(session)
         self.users = UserService(session)
+        self.calls = ApiCallLog(session)
+        self.apis = ResourceServerRepository(session)
 
     def get(self, role_id: str) -> Role:
         role = self.roles.get(role_id)
@@ -62,15 +66,16 @@ class RoleService:
         roles = [role_json(r) for r in self.roles.matching(name_filter, 0, None)]
         return window(roles, page, per_page)
 
-    def create(self, data: RoleCreate) -> Role:
+    def create(self, data: RoleCreate, call: ApiCall) -> Role:
         if self.roles.by_name(data.name) is not None:
             raise Conflict("A role with this name already exists.", error_code="role_exists")
         role = Role(id=ids.prefixed("rol_"), name=data.name, description=data.description)
         self.roles.add(role)
         self.session.flush()
+        self.calls.record(call, "Create a role")
         return role
 
-    def update(self, role_id: str, data: RoleUpdate) -> Role:
+    def update(self, role_id: str, data: RoleUpdate, call: ApiCall) -> Role:
         role = self.get(role_id)
         if data.name is not None and data.name != role.name:
             other = self.roles.by_name(data.name)
@@ -80,13 +85,15 @@ class RoleService:
         if data.description is not None:
             role.description = data.description
         self.session.flush()
+        self.calls.record(call, "Update a role")
         return role
 
-    def delete(self, role_id: str) -> None:
+    def delete(self, role_id: str, call: ApiCall) -> None:
         self.roles.delete(self.get(role_id))
+        self.calls.record(call, "Delete a role", 204)
 
     def _grants(self, refs: list[PermissionRef]) -> list[Grant]:
-        servers = self.roles.resource_servers()
+        servers = self.apis.by_identifiers()
         grants = []
         for ref in refs:
             server = servers.get(ref.resource_server_identifier)
@@ -104,7 +111,7 @@ class RoleService:
         return grants
 
     def _describe(self, grants: list[Grant]) -> list[dict[str, Any]]:
-        servers = self.roles.resource_servers()
+        servers = self.apis.by_identifiers()
         described = []
         for identifier, name in grants:
             server = servers.get(identifier)
@@ -129,15 +136,17 @@ class RoleService:
         grants = [(p.resource_server_identifier, p.permission_name) for p in rows]
         return window(self._describe(grants), page, per_page)
 
-    def add_permissions(self, role_id: str, refs: list[PermissionRef]) -> None:
+    def add_permissions(self, role_id: str, refs: list[PermissionRef], call: ApiCall) -> None:
         self.get(role_id)
         self.roles.add_permissions(role_id, self._grants(refs))
+        self.calls.record(call, "Associate permissions with a role", 201)
 
-    def remove_permissions(self, role_id: str, refs: list[PermissionRef]) -> None:
+    def remove_permissions(self, role_id: str, refs: list[PermissionRef], call: ApiCall) -> None:
         self.get(role_id)
         self.roles.remove_permissions(
             role_id, [(r.resource_server_identifier, r.permission_name) for r in refs]
         )
+        self.calls.record(call, "Remove permissions from a role", 204)
 
     def members(self, role_id: str, page: int | None, per_page: int | None) -> Listing:
         self.get(role_id)
@@ -156,10 +165,11 @@ class RoleService:
         users = users[:take]
         return [member_json(u) for u in users], users[-1].user_id if more and users else None
 
-    def add_members(self, role_id: str, user_ids: list[str]) -> None:
+    def add_members(self, role_id: str, user_ids: list[str], call: ApiCall) -> None:
         self.get(role_id)
         for user_id in dict.fromkeys(user_ids):
             self.roles.assign(self.users.get(user_id).user_id, [role_id])
+        self.calls.record(call, "Assign users to a role", 201)
 
     def roles_of(self, user_id: str, page: int | None, per_page: int | None) -> Listing:
         user = self.users.get(user_id)
@@ -171,13 +181,15 @@ class RoleService:
             raise RoleNotFound()
         return role_ids
 
-    def assign(self, user_id: str, role_ids: list[str]) -> None:
+    def assign(self, user_id: str, role_ids: list[str], call: ApiCall) -> None:
         user = self.users.get(user_id)
         self.roles.assign(user.user_id, self._known_roles(role_ids))
+        self.calls.record(call, "Assign roles to a user", 204, user_id)
 
-    def unassign(self, user_id: str, role_ids: list[str]) -> None:
+    def unassign(self, user_id: str, role_ids: list[str], call: ApiCall) -> None:
         user = self.users.get(user_id)
         self.roles.unassign(user.user_id, role_ids)
+        self.calls.record(call, "Remove roles from a user", 204, user_id)
 
     def user_permissions(self, user_id: str, page: int | None, per_page: int | None) -> Listing:
         """Direct permissions and those inherited from roles, each with its sources."""
@@ -200,12 +212,14 @@ class RoleService:
             document["sources"] = sources[grant]
         return window(described, page, per_page)
 
-    def grant(self, user_id: str, refs: list[PermissionRef]) -> None:
+    def grant(self, user_id: str, refs: list[PermissionRef], call: ApiCall) -> None:
         user = self.users.get(user_id)
         self.roles.add_direct(user.user_id, self._grants(refs))
+        self.calls.record(call, "Assign permissions to a user", 201, user_id)
 
-    def revoke(self, user_id: str, refs: list[PermissionRef]) -> None:
+    def revoke(self, user_id: str, refs: list[PermissionRef], call: ApiCall) -> None:
         user = self.users.get(user_id)
         self.roles.remove_direct(
             user.user_id, [(r.resource_server_identifier, r.permission_name) for r in refs]
         )
+        self.calls.record(call, "Remove permissions from a user", 204, user_id)

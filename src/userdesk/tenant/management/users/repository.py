@@ -1,82 +1,78 @@
-"""Queries over users and their brute-force records."""
+"""The users table and its brute-force records: the only code that queries them.
+
+``find()`` plans the user search. The ``q`` parser and ``management.search`` turn a query
+into a condition over the columns ``fields`` maps; this module decides how to read the page.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, literal, select
+from sqlalchemy import ColumnElement, delete, func, insert, literal, or_, select, text, true
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
-from userdesk.tenant.store.models import Connection, FailedLogin, User
+from userdesk.tenant.management.query import parse
+from userdesk.tenant.management.search import build
+from userdesk.tenant.management.users import demo_sql
+from userdesk.tenant.management.users.fields import USER_SEARCH, USER_SORT, USER_SORT_INDEXED
+from userdesk.tenant.store.models import FailedLogin, User
 from userdesk.tenant.store.repository import Repository
+
+# How many users in sort order a broad search reads, growing, before it leaves the order
+# to the planner (which then sorts every match).
+WALKS = (2_000, 20_000)
+
+
+@dataclass(frozen=True)
+class UserQuery:
+    """A user search: ``q`` (Lucene subset), one connection, ``sort`` as (field, descending)."""
+
+    q: str | None = None
+    connection: str | None = None
+    sort: tuple[str, bool] | None = None
+
+
+def _sort_key(match: tuple[int, Any]) -> tuple[Any, ...]:
+    # SQLite's order: NULL before any value, then the value, then the pk.
+    pk, value = match
+    return (False, pk) if value is None else (True, value, pk)
+
+
+def _direction(column: Any, descending: bool) -> Any:
+    return column.desc() if descending else column.asc()
 
 
 class UserRepository(Repository[User]):
     model = User
 
+    def __init__(self, session: Session, walks: tuple[int, ...] = WALKS) -> None:
+        super().__init__(session)
+        self.walks = walks
+
     def by_user_id(self, user_id: str) -> User | None:
         return self.session.scalar(select(User).where(User.user_id == user_id))
 
-    def search(
-        self,
-        condition: ColumnElement[bool],
-        order: Sequence[ColumnElement[Any]],
-        offset: int,
-        limit: int,
-    ) -> list[User]:
-        query = select(User).where(condition).order_by(*order).offset(offset).limit(limit)
-        return list(self.session.scalars(query))
-
-    def probe(
-        self, condition: ColumnElement[bool], key: ColumnElement[Any] | None, cap: int
-    ) -> list[tuple[int, Any]]:
-        """Up to ``cap`` matches as (pk, sort key): all of them when fewer than ``cap``."""
-        columns: list[Any] = [User.pk, key if key is not None else literal(None)]
-        rows = self.session.execute(select(*columns).where(condition).limit(cap)).all()
-        return [(int(row[0]), row[1]) for row in rows]
-
-    def by_pks(self, pks: Sequence[int]) -> list[User]:
-        found = {u.pk: u for u in self.session.scalars(select(User).where(User.pk.in_(pks)))}
-        return [found[pk] for pk in pks if pk in found]
-
-    def walk(
-        self,
-        condition: ColumnElement[bool],
-        order: Sequence[ColumnElement[Any]],
-        offset: int,
-        limit: int,
-        budget: int,
-    ) -> list[User] | None:
-        """A page read from the first ``budget`` users in sort order, or None if short.
-
-        SQLite's planner prefers the index that filters, then sorts every match: for a
-        search matching a large share of a million users that sort takes seconds. Walking
-        the sort order's index over a bounded window and filtering there finds the page in
-        milliseconds, unless the matches cluster late in that order; then the caller falls
-        back to the planner's way.
-        """
-        window = select(User.pk.label("pk")).order_by(*order).limit(budget).subquery()
-        query = (
-            select(User)
-            .join(window, User.pk == window.c.pk)
-            .where(condition)
-            .order_by(*order)
-            .offset(offset)
-            .limit(limit)
+    def by_login(self, login: str, connection: str | None) -> User | None:
+        """A user by email (case-insensitive) or username, optionally within one connection."""
+        query = select(User).where(
+            or_(func.lower(User.email) == login.lower(), User.username == login)
         )
-        found = list(self.session.scalars(query))
-        return found if len(found) == limit else None
-
-    def count(self, condition: ColumnElement[bool], cap: int | None = None) -> int:
-        matching = select(User.pk).where(condition)
-        if cap is not None:
-            # Counting stops at the cap: totals past it are never shown.
-            matching = matching.limit(cap)
-        total = self.session.scalar(select(func.count()).select_from(matching.subquery()))
-        return int(total or 0)
+        if connection is not None:
+            query = query.where(User.connection == connection)
+        return self.session.scalars(query.limit(1)).first()
 
     def by_email(self, email: str) -> list[User]:
         query = select(User).where(func.lower(User.email) == email.lower()).order_by(User.pk)
+        return list(self.session.scalars(query))
+
+    def by_identifier(self, identifier: str) -> list[User]:
+        """Users an identifier (email or username) names, as /user-blocks takes it."""
+        query = select(User).where(
+            (func.lower(User.email) == identifier.lower()) | (User.username == identifier)
+        )
         return list(self.session.scalars(query))
 
     def email_taken(self, connection: str, email: str, except_pk: int | None = None) -> bool:
@@ -91,21 +87,151 @@ class UserRepository(Repository[User]):
         result = self.session.execute(delete(User).where(User.user_id == user_id))
         return int(getattr(result, "rowcount", 0) or 0)
 
-    def connection(self, name: str) -> Connection | None:
-        return self.session.scalar(select(Connection).where(Connection.name == name))
+    def count_all(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(User)) or 0)
+
+    # The search.
+
+    def find(
+        self, query: UserQuery, start: int, limit: int, *, cap: int, with_total: bool
+    ) -> tuple[list[User], int | None]:
+        """One page of matches and, ``with_total``, how many match (counted up to ``cap``).
+
+        ``q`` syntax errors surface as ``QuerySyntaxError``.
+        """
+        condition = self._condition(query)
+        key = None if query.sort is None else USER_SORT[query.sort[0]]
+        descending = query.sort is not None and query.sort[1]
+        order = [] if key is None else [_direction(key, descending)]
+        # The pk breaks ties in the sort's own direction, so one index serves the whole order.
+        order.append(_direction(User.pk.expression, descending))
+        if condition is None:
+            total = self._count(true(), cap) if with_total else None
+            return self._page(true(), order, start, limit), total
+        # One pass collects up to ``cap`` matches with their sort keys: under the cap that is
+        # every match, so the page is cut here and no second scan is needed.
+        probe = self._probe(condition, key, cap)
+        if len(probe) < cap:
+            ordered = sorted(probe, key=_sort_key, reverse=descending)
+            found = self._by_pks([pk for pk, _key in ordered[start : start + limit]])
+        else:
+            walkable = query.sort is None or query.sort[0] in USER_SORT_INDEXED
+            walked = self._walk(condition, order, start, limit) if walkable else None
+            found = walked if walked is not None else self._page(condition, order, start, limit)
+        return found, len(probe) if with_total else None
+
+    def _condition(self, query: UserQuery) -> ColumnElement[bool] | None:
+        condition = None
+        if query.q is not None and query.q.strip():
+            condition = build(parse(query.q), USER_SEARCH)
+        if query.connection:
+            by_connection = User.connection == query.connection
+            condition = by_connection if condition is None else condition & by_connection
+        return condition
+
+    def _page(self, condition: Any, order: list[Any], start: int, limit: int) -> list[User]:
+        if not limit:
+            return []
+        query = select(User).where(condition).order_by(*order).offset(start).limit(limit)
+        return list(self.session.scalars(query))
+
+    def _probe(
+        self, condition: ColumnElement[bool], key: ColumnElement[Any] | None, cap: int
+    ) -> list[tuple[int, Any]]:
+        """Up to ``cap`` matches as (pk, sort key): all of them when fewer than ``cap``."""
+        columns: list[Any] = [User.pk, key if key is not None else literal(None)]
+        rows = self.session.execute(select(*columns).where(condition).limit(cap)).all()
+        return [(int(row[0]), row[1]) for row in rows]
+
+    def _by_pks(self, pks: Sequence[int]) -> list[User]:
+        found = {u.pk: u for u in self.session.scalars(select(User).where(User.pk.in_(pks)))}
+        return [found[pk] for pk in pks if pk in found]
+
+    def _walk(self, condition: Any, order: list[Any], start: int, limit: int) -> list[User] | None:
+        """The page read from growing windows of users in sort order; None if none holds it.
+
+        SQLite's planner prefers the index that filters, then sorts every match: for a
+        search matching a large share of a million users that sort takes seconds. Walking
+        the sort order's index over a bounded window and filtering there finds the page in
+        milliseconds, unless the matches cluster late in that order; then the caller falls
+        back to the planner's way.
+        """
+        for budget in (b for b in self.walks if b >= start + limit and limit):
+            window = select(User.pk.label("pk")).order_by(*order).limit(budget).subquery()
+            query = (
+                select(User)
+                .join(window, User.pk == window.c.pk)
+                .where(condition)
+                .order_by(*order)
+                .offset(start)
+                .limit(limit)
+            )
+            found = list(self.session.scalars(query))
+            if len(found) == limit:
+                return found
+        return None
+
+    def _count(self, condition: ColumnElement[bool], cap: int) -> int:
+        # Counting stops at the cap: totals past it are never shown.
+        matching = select(User.pk).where(condition).limit(cap)
+        total = self.session.scalar(select(func.count()).select_from(matching.subquery()))
+        return int(total or 0)
+
+    # Bulk loading (the demo seed).
+
+    def insert_rows(self, rows: Iterable[dict[str, Any]]) -> None:
+        self.session.execute(insert(User), list(rows))
+
+    def insert_demo(self, seed: int, start: int, stop: int) -> None:
+        """Demo users ``[start, stop)``, generated by SQLite itself (see ``demo_sql``)."""
+        self.session.execute(text(demo_sql.insert_sql(seed)), {"start": start, "stop": stop})
+
+    def can_generate_in_sqlite(self) -> bool:
+        """SQLite with its math functions, which the generated insert uses."""
+        if self.session.get_bind().dialect.name != "sqlite":
+            return False
+        try:
+            self.session.execute(text("SELECT ln(2.0)"))
+        except OperationalError:
+            return False
+        return True
+
+    def drop_secondary_indexes(self) -> list[str]:
+        """Drop the table's secondary indexes; returns the statements that rebuild them."""
+        found = self.session.execute(
+            text(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                "AND tbl_name = 'users' AND sql IS NOT NULL"
+            )
+        ).all()
+        for name, _sql in found:
+            self.session.execute(text(f'DROP INDEX "{name}"'))
+        return [str(sql) for _name, sql in found]
+
+    def rebuild_indexes(self, statements: list[str]) -> None:
+        for sql in statements:
+            self.session.execute(text(sql))
+        # Fresh statistics let the planner pick, e.g., the last_login index over a sort.
+        self.session.execute(text("ANALYZE users"))
+
+
+class FailedLoginRepository(Repository[FailedLogin]):
+    """Failed sign-ins per (user, IP): the brute-force counters and the blocks they set."""
+
+    model = FailedLogin
+
+    def for_pair(self, user_id: str, ip: str) -> FailedLogin | None:
+        return self.session.get(FailedLogin, (user_id, ip))
+
+    def clear(self, user_id: str, ip: str | None = None) -> None:
+        """Forget a user's failures, from one IP or from all of them (lifting blocks)."""
+        query = delete(FailedLogin).where(FailedLogin.user_id == user_id)
+        if ip is not None:
+            query = query.where(FailedLogin.ip == ip)
+        self.session.execute(query)
 
     def blocks(self, user_id: str) -> list[FailedLogin]:
         query = select(FailedLogin).where(
             FailedLogin.user_id == user_id, FailedLogin.blocked_at.is_not(None)
-        )
-        return list(self.session.scalars(query))
-
-    def clear_failed_logins(self, user_id: str) -> None:
-        self.session.execute(delete(FailedLogin).where(FailedLogin.user_id == user_id))
-
-    def by_identifier(self, identifier: str) -> list[User]:
-        """Users an identifier (email or username) names, as /user-blocks takes it."""
-        query = select(User).where(
-            (func.lower(User.email) == identifier.lower()) | (User.username == identifier)
         )
         return list(self.session.scalars(query))

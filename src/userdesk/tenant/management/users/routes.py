@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
 
 from userdesk.tenant.context import DbSession
-from userdesk.tenant.management.audit import record_api_call
+from userdesk.tenant.management.audit import ApiCall, RequireWriteScope
 from userdesk.tenant.management.auth import Caller, RequireScope
 from userdesk.tenant.management.paging import field_list, select_fields
 from userdesk.tenant.management.params import Page, PerPage
@@ -25,9 +25,9 @@ from userdesk.tenant.management.users.service import UserService
 router = APIRouter(tags=["users"])
 
 ReadUsers = Annotated[Caller, Depends(RequireScope("read:users"))]
-CreateUsers = Annotated[Caller, Depends(RequireScope("create:users"))]
-UpdateUsers = Annotated[Caller, Depends(RequireScope("update:users"))]
-DeleteUsers = Annotated[Caller, Depends(RequireScope("delete:users"))]
+CreateUsers = Annotated[ApiCall, Depends(RequireWriteScope("create:users"))]
+UpdateUsers = Annotated[ApiCall, Depends(RequireWriteScope("update:users"))]
+DeleteUsers = Annotated[ApiCall, Depends(RequireWriteScope("delete:users"))]
 
 Fields = Annotated[str | None, Query(description="Comma-separated fields to include or exclude")]
 IncludeFields = Annotated[bool, Query()]
@@ -77,11 +77,8 @@ def list_users(
 
 
 @router.post("/users", status_code=201, responses={201: {"model": UserRead}})
-def create_user(
-    body: UserCreate, request: Request, session: DbSession, caller: CreateUsers
-) -> JSONResponse:
-    user = UserService(session).create(body)
-    record_api_call(session, caller, request, "Create a User", 201, user.user_id)
+def create_user(body: UserCreate, session: DbSession, call: CreateUsers) -> JSONResponse:
+    user = UserService(session).create(body, call)
     return JSONResponse(user_json(user), status_code=201)
 
 
@@ -99,19 +96,15 @@ def get_user(
 
 @router.patch("/users/{user_id}", responses=ONE_USER, response_class=JSONResponse)
 def update_user(
-    user_id: str, body: UserUpdate, request: Request, session: DbSession, caller: UpdateUsers
+    user_id: str, body: UserUpdate, session: DbSession, call: UpdateUsers
 ) -> JSONResponse:
-    user = UserService(session).update(user_id, body)
-    record_api_call(session, caller, request, "Update a User", user_id=user.user_id)
+    user = UserService(session).update(user_id, body, call)
     return JSONResponse(user_json(user))
 
 
 @router.delete("/users/{user_id}", status_code=204)
-def delete_user(
-    user_id: str, request: Request, session: DbSession, caller: DeleteUsers
-) -> Response:
-    UserService(session).delete(user_id, caller.client_id)
-    record_api_call(session, caller, request, "Delete a User", 204, user_id)
+def delete_user(user_id: str, session: DbSession, call: DeleteUsers) -> Response:
+    UserService(session).delete(user_id, call)
     return Response(status_code=204)
 
 
@@ -133,11 +126,8 @@ def get_user_blocks(user_id: str, session: DbSession, _caller: ReadUsers) -> Use
 
 
 @router.delete("/user-blocks/{user_id}", status_code=204)
-def delete_user_blocks(
-    user_id: str, request: Request, session: DbSession, caller: UpdateUsers
-) -> Response:
-    UserService(session).unblock(user_id)
-    record_api_call(session, caller, request, "Unblock a User", 204, user_id)
+def delete_user_blocks(user_id: str, session: DbSession, call: UpdateUsers) -> Response:
+    UserService(session).unblock(user_id, call)
     return Response(status_code=204)
 
 
@@ -148,9 +138,6 @@ def get_blocks_by_identifier(identifier: str, session: DbSession, _caller: ReadU
 
 
 @router.delete("/user-blocks", status_code=204)
-def delete_blocks_by_identifier(
-    identifier: str, request: Request, session: DbSession, caller: UpdateUsers
-) -> Response:
-    UserService(session).unblock_identifier(identifier)
-    record_api_call(session, caller, request, "Unblock a User by identifier", 204)
+def delete_blocks_by_identifier(identifier: str, session: DbSession, call: UpdateUsers) -> Response:
+    UserService(session).unblock_identifier(identifier, call)
     return Response(status_code=204)

@@ -1,4 +1,8 @@
-"""Request and response shapes of the users endpoints (tenant-spec 1c)."""
+"""Request and response shapes of the users endpoints.
+
+Field for field as Auth0's Management API v2 takes and returns them: identities, both
+metadata documents, ISO dates with milliseconds.
+"""
 
 from __future__ import annotations
 

@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import true
 from sqlalchemy.orm import Session
 
 from userdesk.tenant import ids
-from userdesk.tenant.keys import utcnow
+from userdesk.tenant.clock import utcnow
+from userdesk.tenant.management.audit import ApiCall, ApiCallLog
 from userdesk.tenant.management.errors import (
     BadRequest,
     InvalidQuery,
@@ -18,19 +18,21 @@ from userdesk.tenant.management.errors import (
     UserExists,
     UserNotFound,
 )
+from userdesk.tenant.management.logs.repository import LogRepository
 from userdesk.tenant.management.paging import SEARCH_CAP, Paging, parse_sort
-from userdesk.tenant.management.query import QuerySyntaxError, parse
-from userdesk.tenant.management.search import build
-from userdesk.tenant.management.users.fields import USER_SEARCH, USER_SORT, USER_SORT_INDEXED
-from userdesk.tenant.management.users.repository import UserRepository
+from userdesk.tenant.management.query import QuerySyntaxError
+from userdesk.tenant.management.users.fields import USER_SORT
+from userdesk.tenant.management.users.repository import (
+    WALKS,
+    FailedLoginRepository,
+    UserQuery,
+    UserRepository,
+)
 from userdesk.tenant.management.users.schemas import UserCreate, UserUpdate
+from userdesk.tenant.oidc.repository import ConnectionRepository
 from userdesk.tenant.passwords import hash_password
-from userdesk.tenant.store import logs
 from userdesk.tenant.store.models import User
 
-# How many users in sort order a broad search reads, growing, before it leaves the order
-# to the planner (which then sorts every match).
-WALKS = (2_000, 20_000)
 _USER_ID = re.compile(r"^[^|\s]+\|\S+$")
 
 
@@ -60,29 +62,6 @@ def check_user_id(user_id: str) -> str:
     return user_id
 
 
-def search_condition(q: str | None) -> Any:
-    if q is None or not q.strip():
-        return None
-    try:
-        return build(parse(q), USER_SEARCH)
-    except QuerySyntaxError as exc:
-        raise InvalidQuery(f"Invalid query: {exc}") from None
-
-
-def _and(left: Any, right: Any) -> Any:
-    return right if left is None else left & right
-
-
-def _sort_key(match: tuple[int, Any]) -> tuple[Any, ...]:
-    # SQLite's order: NULL before any value, then the value, then the pk.
-    pk, value = match
-    return (False, pk) if value is None else (True, value, pk)
-
-
-def _direction(column: Any, descending: bool) -> Any:
-    return column.desc() if descending else column.asc()
-
-
 def _domain(email: str | None) -> str | None:
     return email.rsplit("@", 1)[1].lower() if email and "@" in email else None
 
@@ -97,8 +76,11 @@ class SearchResult:
 class UserService:
     def __init__(self, session: Session, walks: tuple[int, ...] = WALKS) -> None:
         self.session = session
-        self.users = UserRepository(session)
-        self.walks = walks
+        self.users = UserRepository(session, walks)
+        self.failures = FailedLoginRepository(session)
+        self.connections = ConnectionRepository(session)
+        self.logs = LogRepository(session)
+        self.calls = ApiCallLog(session)
 
     def search(
         self,
@@ -111,45 +93,14 @@ class UserService:
         with_total: bool,
     ) -> SearchResult:
         paging = Paging.of(page, per_page).capped()
-        condition = search_condition(q)
-        if connection:
-            condition = _and(condition, User.connection == connection)
-        sorting = parse_sort(sort, USER_SORT)
-        descending = sorting is not None and sorting[1]
-        key = None if sorting is None else USER_SORT[sorting[0]]
-        order = [] if key is None else [_direction(key, descending)]
-        # The pk breaks ties in the sort's own direction, so one index serves the whole order.
-        order.append(_direction(User.pk.expression, descending))
-        if condition is None:
-            total = self.users.count(true(), cap=SEARCH_CAP) if with_total else None
-            found = self._page(true(), order, paging)
-            return SearchResult(found, paging, total)
-        # One pass collects up to 1000 matches with their sort keys: under the cap that is
-        # every match, so the page is cut here and no second scan is needed.
-        probe = self.users.probe(condition, key, SEARCH_CAP)
-        if len(probe) < SEARCH_CAP:
-            ordered = sorted(probe, key=_sort_key, reverse=descending)
-            window = ordered[paging.start : paging.start + paging.limit]
-            found = self.users.by_pks([pk for pk, _key in window])
-        else:
-            walkable = sorting is None or sorting[0] in USER_SORT_INDEXED
-            walked = self._walk(condition, order, paging) if walkable else None
-            found = walked if walked is not None else self._page(condition, order, paging)
-        return SearchResult(found, paging, len(probe) if with_total else None)
-
-    def _walk(self, condition: Any, order: list[Any], paging: Paging) -> list[User] | None:
-        """The page from growing windows of users in sort order; None if none holds it."""
-        end = paging.start + paging.limit
-        for budget in (b for b in self.walks if b >= end and paging.limit):
-            found = self.users.walk(condition, order, paging.start, paging.limit, budget)
-            if found is not None:
-                return found
-        return None
-
-    def _page(self, condition: Any, order: list[Any], paging: Paging) -> list[User]:
-        if not paging.limit:
-            return []
-        return self.users.search(condition, order, paging.start, paging.limit)
+        query = UserQuery(q=q, connection=connection or None, sort=parse_sort(sort, USER_SORT))
+        try:
+            found, total = self.users.find(
+                query, paging.start, paging.limit, cap=SEARCH_CAP, with_total=with_total
+            )
+        except QuerySyntaxError as exc:
+            raise InvalidQuery(f"Invalid query: {exc}") from None
+        return SearchResult(found, paging, total)
 
     def get(self, user_id: str) -> User:
         user = self.users.by_user_id(check_user_id(user_id))
@@ -160,8 +111,8 @@ class UserService:
     def by_email(self, email: str) -> list[User]:
         return self.users.by_email(email)
 
-    def create(self, data: UserCreate) -> User:
-        connection = self.users.connection(data.connection)
+    def create(self, data: UserCreate, call: ApiCall) -> User:
+        connection = self.connections.by_name(data.connection)
         if connection is None:
             raise BadRequest("The connection does not exist.", error_code="inexistent_connection")
         if not data.email:
@@ -201,9 +152,10 @@ class UserService:
         )
         self.users.add(user)
         self.session.flush()
+        self.calls.record(call, "Create a User", 201, user.user_id)
         return user
 
-    def update(self, user_id: str, data: UserUpdate) -> User:
+    def update(self, user_id: str, data: UserUpdate, call: ApiCall) -> User:
         user = self.get(user_id)
         changes = data.model_dump(exclude_unset=True)
         if "email" in changes and changes["email"] != user.email:
@@ -222,25 +174,29 @@ class UserService:
             user.password_hash = hash_password(changes["password"])
             user.last_password_reset = utcnow()
             # A password change lifts brute-force blocks, as it does at Auth0.
-            self.users.clear_failed_logins(user.user_id)
+            self.failures.clear(user.user_id)
         if changes.get("app_metadata") is not None:
             user.app_metadata = merge_metadata(user.app_metadata or {}, changes["app_metadata"])
         if changes.get("user_metadata") is not None:
             user.user_metadata = merge_metadata(user.user_metadata or {}, changes["user_metadata"])
         user.updated_at = utcnow()
         self.session.flush()
+        self.calls.record(call, "Update a User", user_id=user.user_id)
         return user
 
-    def delete(self, user_id: str, client_id: str | None) -> None:
-        user = self.users.by_user_id(check_user_id(user_id))
+    def delete(self, user_id: str, call: ApiCall) -> None:
+        self._delete(check_user_id(user_id), call.client_id)
+        self.calls.record(call, "Delete a User", 204, user_id)
+
+    def _delete(self, user_id: str, client_id: str) -> None:
+        user = self.users.by_user_id(user_id)
         if user is None:
             return  # Deleting twice is not an error at Auth0.
         user_name = user.email or user.username or user.name
         connection = user.connection
         if not self.users.delete_by_user_id(user.user_id):
             return  # A racing request deleted it first and logged the deletion.
-        logs.record(
-            self.session,
+        self.logs.record(
             "du",
             user_id=user_id,
             user_name=user_name,
@@ -251,19 +207,23 @@ class UserService:
     def blocks_of(self, user_id: str) -> list[dict[str, str]]:
         user = self.get(user_id)
         identifier = user.email or user.username or user.user_id
-        return [{"identifier": identifier, "ip": row.ip} for row in self.users.blocks(user.user_id)]
+        return [
+            {"identifier": identifier, "ip": row.ip} for row in self.failures.blocks(user.user_id)
+        ]
 
-    def unblock(self, user_id: str) -> None:
+    def unblock(self, user_id: str, call: ApiCall) -> None:
         user = self.get(user_id)
-        self.users.clear_failed_logins(user.user_id)
+        self.failures.clear(user.user_id)
+        self.calls.record(call, "Unblock a User", 204, user_id)
 
     def blocks_by_identifier(self, identifier: str) -> list[dict[str, str]]:
         return [
             {"identifier": identifier, "ip": row.ip}
             for user in self.users.by_identifier(identifier)
-            for row in self.users.blocks(user.user_id)
+            for row in self.failures.blocks(user.user_id)
         ]
 
-    def unblock_identifier(self, identifier: str) -> None:
+    def unblock_identifier(self, identifier: str, call: ApiCall) -> None:
         for user in self.users.by_identifier(identifier):
-            self.users.clear_failed_logins(user.user_id)
+            self.failures.clear(user.user_id)
+        self.calls.record(call, "Unblock a User by identifier", 204)

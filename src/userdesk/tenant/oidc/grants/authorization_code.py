@@ -11,7 +11,8 @@ import hashlib
 import hmac
 from typing import Any
 
-from userdesk.tenant.keys import utcnow
+from userdesk.tenant.clock import utcnow
+from userdesk.tenant.management.users.repository import UserRepository
 from userdesk.tenant.oidc import claims, issuance
 from userdesk.tenant.oidc.clients import authenticate
 from userdesk.tenant.oidc.errors import (
@@ -25,7 +26,6 @@ from userdesk.tenant.oidc.grants.base import TokenRequest
 from userdesk.tenant.oidc.repository import (
     AuthorizationCodeRepository,
     RefreshTokenRepository,
-    UserRepository,
 )
 from userdesk.tenant.store.models import AuthorizationCode, Client, User
 
@@ -42,7 +42,7 @@ def exchange(request: TokenRequest) -> dict[str, Any]:
         if GRANT_TYPE not in (client.grant_types or []):
             raise UnauthorizedClient(f"Grant type '{GRANT_TYPE}' not allowed for the client.")
         code = _find(request)
-        user = UserRepository(request.session).get_by_user_id(code.user_id) if code else None
+        user = UserRepository(request.session).by_user_id(code.user_id) if code else None
         code = _redeem(request, client, code)
         if user is None:
             raise InvalidGrant(INVALID_CODE)

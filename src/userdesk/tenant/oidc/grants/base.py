@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from userdesk.tenant.context import TenantContext
-from userdesk.tenant.store import logs
+from userdesk.tenant.management.logs.repository import LogRepository
 from userdesk.tenant.store.models import Client, User
 
 
@@ -45,4 +45,4 @@ class TokenRequest:
             fields.setdefault("connection", user.connection)
         if description is not None:
             fields["description"] = description
-        logs.record(self.session, type_, ip=self.ip, user_agent=self.user_agent, **fields)
+        LogRepository(self.session).record(type_, ip=self.ip, user_agent=self.user_agent, **fields)

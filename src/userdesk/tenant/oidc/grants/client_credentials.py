@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
+from userdesk.tenant import clock
 from userdesk.tenant.oidc import claims
 from userdesk.tenant.oidc.clients import authenticate
 from userdesk.tenant.oidc.errors import AccessDenied, OAuthError, UnauthorizedClient
@@ -50,7 +50,7 @@ def _issue(request: TokenRequest, client: Client, audience: str) -> tuple[dict[s
         # A narrower scope may be asked for; never a wider one.
         scopes = [s for s in requested.split() if s in set(scopes)]
     scope = " ".join(scopes)
-    issued_at = int(time.time())
+    issued_at = int(clock.epoch())
     token = request.tenant.keys.sign(
         claims.access_token_claims(
             issuer=tenant.issuer,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from userdesk.tenant.keys import utcnow
+from userdesk.tenant.clock import utcnow
 from userdesk.tenant.oidc import credentials, issuance
 from userdesk.tenant.oidc.clients import authenticate
 from userdesk.tenant.oidc.errors import (
@@ -17,8 +17,7 @@ from userdesk.tenant.oidc.errors import (
 )
 from userdesk.tenant.oidc.grants.base import TokenRequest
 from userdesk.tenant.oidc.repository import ConnectionRepository
-from userdesk.tenant.seed import CONNECTION
-from userdesk.tenant.store.models import Client, User
+from userdesk.tenant.store.models import DEFAULT_CONNECTION, Client, User
 
 PASSWORD = "password"
 PASSWORD_REALM = "http://auth0.com/oauth/grant-type/password-realm"
@@ -61,7 +60,7 @@ def _login(request: TokenRequest, client: Client) -> User:
     password = request.params.get("password", "")
     if not username or not password:
         raise InvalidRequest("Missing required parameter: username and password")
-    connection = CONNECTION
+    connection = DEFAULT_CONNECTION
     if request.grant_type == PASSWORD_REALM:
         connection = request.params.get("realm", "")
         if not connection:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from userdesk.tenant.keys import utcnow
+from userdesk.tenant.clock import utcnow
+from userdesk.tenant.management.users.repository import UserRepository
 from userdesk.tenant.oidc import claims, issuance
 from userdesk.tenant.oidc.clients import authenticate
 from userdesk.tenant.oidc.errors import (
@@ -20,7 +21,7 @@ from userdesk.tenant.oidc.errors import (
     UserBlocked,
 )
 from userdesk.tenant.oidc.grants.base import TokenRequest
-from userdesk.tenant.oidc.repository import RefreshTokenRepository, UserRepository
+from userdesk.tenant.oidc.repository import RefreshTokenRepository
 from userdesk.tenant.store.models import Client, RefreshToken, User
 
 GRANT_TYPE = "refresh_token"
@@ -37,7 +38,7 @@ def exchange(request: TokenRequest) -> dict[str, Any]:
         if GRANT_TYPE not in (client.grant_types or []):
             raise UnauthorizedClient(f"Grant type '{GRANT_TYPE}' not allowed for the client.")
         token = _find(request)
-        user = UserRepository(request.session).get_by_user_id(token.user_id) if token else None
+        user = UserRepository(request.session).by_user_id(token.user_id) if token else None
         token = _rotate(request, client, token)
         if user is None:
             raise InvalidGrant(INVALID)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from userdesk.tenant.seed import COLUMNS, generate, seed_users
+from userdesk.tenant.provisioning.demo import seed_users
+from userdesk.tenant.provisioning.demo_users import COLUMNS, generate
 from userdesk.tenant.store.db import make_engine, make_sessionmaker, migrate, transaction
 from userdesk.tenant.store.models import User
 
@@ -49,8 +50,12 @@ def test_sql_seeding_writes_exactly_the_python_users_and_keeps_indexes(
     migrate(engine)
     before = index_names(path)
     sessions = make_sessionmaker(engine)
+    steps: list[int] = []
     with transaction(sessions) as session:
-        assert seed_users(session, 1500, batch=400, rebuild_indexes=rebuild) == 1500
+        added = seed_users(session, 1500, batch=400, rebuild_indexes=rebuild, progress=steps.append)
+        assert added == 1500
+    # Progress is reported batch by batch, as the work is done.
+    assert steps == [400, 400, 400, 300]
     with transaction(sessions) as session:
         assert seed_users(session, 10) == 10
     with sessions() as session:

@@ -1,0 +1,22 @@
+"""The Management API's routes under /api/v2, its rate limit headers and error answers."""
+
+from fastapi import APIRouter, FastAPI
+
+from userdesk.tenant.management.errors import install_handlers
+from userdesk.tenant.management.logs.routes import router as logs_router
+from userdesk.tenant.management.ratelimit import RateLimiter, RateLimitHeaders
+from userdesk.tenant.management.roles.routes import router as roles_router
+from userdesk.tenant.management.users.routes import router as users_router
+
+router = APIRouter(prefix="/api/v2")
+router.include_router(users_router)
+router.include_router(roles_router)
+router.include_router(logs_router)
+
+
+def install(app: FastAPI) -> None:
+    limiter = RateLimiter(app.state.tenant.settings.rate_limit_per_minute)
+    app.state.management_rate_limiter = limiter
+    app.add_middleware(RateLimitHeaders, limiter=limiter)
+    install_handlers(app)
+    app.include_router(router)
