@@ -28,12 +28,13 @@ async function start(): Promise<void> {
       scope: "openid profile email offline_access",
     },
   });
-  // The session asks the desk for role names once signed in; the desk client asks the
-  // session for tokens: the lookup runs only after both exist.
+  // The session asks the desk what the staff member may do once signed in; the desk client
+  // asks the session for tokens: the lookup runs only after both exist.
   let api: DeskClient | undefined;
   const session = auth0Session(auth0, async () => {
     const { data } = (await api?.GET("/api/me")) ?? {};
-    return data?.roles.map((role) => role.name) ?? [];
+    if (!data) throw new Error("The desk did not say what you may do.");
+    return { permissions: data.permissions, roles: data.roles.map((role) => role.name) };
   });
   api = createDeskClient(() => session.accessToken());
   const router = createDeskRouter(session);
