@@ -12,6 +12,7 @@ import { createDeskRouter } from "./router";
 import { auth0Session } from "./session/auth0Session";
 import { SessionKey } from "./session/session";
 import { UserdeskPreset } from "./theme";
+import { RemoteAvatarsKey } from "./users/avatars";
 
 async function start(): Promise<void> {
   const config = await loadConfig();
@@ -47,6 +48,7 @@ async function start(): Promise<void> {
     .use(ToastService)
     .provide(SessionKey, session)
     .provide(ApiKey, api)
+    .provide(RemoteAvatarsKey, config.remoteAvatars)
     .mount("#app");
 }
 

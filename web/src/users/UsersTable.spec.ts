@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { mountWithUi } from "@/testing/mount";
 import UsersTable from "./UsersTable.vue";
 import type { DeskUser } from "./api";
+import { RemoteAvatarsKey } from "./avatars";
 
 const ada: DeskUser = {
   user_id: "auth0|ada",
@@ -23,8 +24,9 @@ const bob: DeskUser = {
   blocked: true,
 } as DeskUser;
 
-function table(props: Partial<InstanceType<typeof UsersTable>["$props"]> = {}) {
+function table(props: Partial<InstanceType<typeof UsersTable>["$props"]> = {}, remoteAvatars = false) {
   return mountWithUi(UsersTable, {
+    global: { provide: { [RemoteAvatarsKey as symbol]: remoteAvatars } },
     props: {
       users: [ada, bob],
       total: 2,
@@ -57,8 +59,15 @@ describe("UsersTable", () => {
     wrapper.unmount();
   });
 
-  it("shows pictures as decoration, and initials when there is none", () => {
+  it("draws initials instead of pictures hosted elsewhere, unless the desk allows them", () => {
     const wrapper = table();
+    expect(wrapper.find("tbody img").exists()).toBe(false);
+    expect(wrapper.findAll("[data-testid=avatar-initials]").map((a) => a.text())).toEqual(["AL", "B"]);
+    wrapper.unmount();
+  });
+
+  it("shows allowed pictures as decoration, and initials when there is none", () => {
+    const wrapper = table({}, true);
     const [first, second] = wrapper.findAll("tbody tr");
     expect(first!.get("img").attributes("alt")).toBe("");
     expect(first!.get("[data-testid=avatar-image]").attributes("aria-hidden")).toBe("true");
