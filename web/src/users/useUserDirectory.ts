@@ -1,7 +1,7 @@
 import { computed, ref, shallowRef, watch } from "vue";
 import type { DeskClient } from "@/api/client";
 import { deleteUser, searchUsers, type DeskUser } from "./api";
-import { buildQuery, buildSort } from "./query";
+import { buildSort, interpretSearch } from "./query";
 import { DEFAULT_STATE, type DirectoryState } from "./urlState";
 
 export const SEARCH_DEBOUNCE_MS = 300;
@@ -18,7 +18,8 @@ export function useUserDirectory(api: DeskClient, initial: DirectoryState = DEFA
   const loading = ref(false);
   const error = ref<unknown>(null);
 
-  const query = computed(() => buildQuery(search.value));
+  const understood = computed(() => interpretSearch(search.value));
+  const query = computed(() => understood.value.query);
   let inFlight: AbortController | null = null;
 
   async function load(): Promise<void> {
@@ -91,6 +92,7 @@ export function useUserDirectory(api: DeskClient, initial: DirectoryState = DEFA
     state,
     search,
     query,
+    understood,
     first,
     rows,
     sortField,
