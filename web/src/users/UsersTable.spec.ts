@@ -108,13 +108,37 @@ describe("UsersTable", () => {
     wrapper.unmount();
   });
 
-  it("says what went wrong and offers to try again", async () => {
+  it("says what went wrong, only that, and offers to try again", async () => {
     const wrapper = table({ users: [], total: 0, error: "Rate limited: try again in 5 s." });
     expect(wrapper.get("[data-testid=users-error]").text()).toContain("try again in 5 s");
     expect(wrapper.get("[role=alert]").text()).toContain("try again in 5 s");
-    expect(wrapper.get("[data-testid=users-summary]").text()).toBe("Users could not be loaded.");
+    expect(wrapper.get("[data-testid=users-summary]").text()).toBe("");
+    expect(wrapper.find("[data-testid=users-empty]").exists()).toBe(false);
+    expect(wrapper.text()).not.toContain("No users");
+    expect(wrapper.find(".p-paginator").exists()).toBe(false);
     await wrapper.get("[data-testid=users-error] button").trigger("click");
     expect(wrapper.emitted("retry")).toHaveLength(1);
+    wrapper.unmount();
+  });
+
+  it("offers the first page instead of a retry past the provider's cap", async () => {
+    const wrapper = table({ users: [], total: 0, first: 1200, error: "Only the first 1,000…", pastCap: true });
+    const button = wrapper.get("[data-testid=users-error] button");
+    expect(button.text()).toBe("Go to the first page");
+    await button.trigger("click");
+    expect(wrapper.emitted("page")).toEqual([[0, 10]]);
+    expect(wrapper.emitted("retry")).toBeUndefined();
+    wrapper.unmount();
+  });
+
+  it("never shows a capped count as the total", () => {
+    const wrapper = table({ users: [ada, bob], total: 1000, totalIsCapped: true });
+    expect(wrapper.get("[data-testid=users-summary]").text()).toBe(
+      "More than 1,000 users match; refine the search, or export them all",
+    );
+    const report = wrapper.get(".p-paginator-current").text();
+    expect(report).toBe("1 to 10 of more than 1,000");
+    expect(wrapper.text()).not.toContain("of 1000");
     wrapper.unmount();
   });
 

@@ -15,6 +15,8 @@ export function useUserDirectory(api: DeskClient, initial: DirectoryState = DEFA
   const sortOrder = ref<1 | -1 | null>(initial.sortOrder);
   const users = shallowRef<DeskUser[]>([]);
   const total = ref(0);
+  /** The provider stopped counting at its cap: `total` is a lower bound. */
+  const totalIsCapped = ref(false);
   const loading = ref(false);
   const error = ref<unknown>(null);
 
@@ -42,10 +44,12 @@ export function useUserDirectory(api: DeskClient, initial: DirectoryState = DEFA
       );
       users.value = page.users;
       total.value = page.total;
+      totalIsCapped.value = page.total_is_capped;
     } catch (err) {
       if (controller.signal.aborted) return;
       users.value = [];
       total.value = 0;
+      totalIsCapped.value = false;
       error.value = err;
     } finally {
       if (inFlight === controller) loading.value = false;
@@ -77,7 +81,8 @@ export function useUserDirectory(api: DeskClient, initial: DirectoryState = DEFA
   async function remove(user: DeskUser): Promise<void> {
     await deleteUser(api, user.user_id);
     users.value = users.value.filter((row) => row.user_id !== user.user_id);
-    total.value = Math.max(0, total.value - 1);
+    // A capped count stays "more than": one delete does not make it exact.
+    if (!totalIsCapped.value) total.value = Math.max(0, total.value - 1);
   }
 
   const state = computed<DirectoryState>(() => ({
@@ -99,6 +104,7 @@ export function useUserDirectory(api: DeskClient, initial: DirectoryState = DEFA
     sortOrder,
     users,
     total,
+    totalIsCapped,
     loading,
     error,
     load,
