@@ -142,6 +142,14 @@ describe("UsersTable", () => {
     wrapper.unmount();
   });
 
+  it("keeps status and actions in every row, and repeats the email under the name for narrow screens", () => {
+    const wrapper = table();
+    const cells = wrapper.findAll("tbody tr")[0]!.findAll("td");
+    expect(cells.map((cell) => cell.classes().includes("secondary-column"))).toEqual([false, true, true, true, false, false]);
+    expect(cells[0]!.get(".inline-email").text()).toBe("ada@example.com");
+    wrapper.unmount();
+  });
+
   it("asks the desk to sort when a column header is activated", async () => {
     const wrapper = table();
     const emailHeader = wrapper.findAll("th").find((th) => th.text().includes("Email"))!;
