@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import Staff, new_page
+from tests.e2e.conftest import PHONE, Staff, new_page
 from tests.e2e.pages import Header, TenantLoginPage, UsersPage, assert_accessible, screenshot
 from tests.e2e.stack import Stack
 
@@ -112,3 +112,30 @@ def test_the_permissions_popover_works_from_the_keyboard(admin_page: Page, stack
     admin_page.keyboard.press("Escape")
     expect(popover).to_be_hidden()
     expect(header.permissions_button).to_be_focused()
+
+
+def test_phone_sized_pages_fit_and_stay_accessible(
+    browser: Browser, admin: Staff, stack: Stack
+) -> None:
+    for state, path, ready in (
+        (None, "/", "Userdesk"),
+        (None, "/events", "Events"),
+        (None, "/no/such/page", "Page not found"),
+        (admin.state, "/users", "Users"),
+    ):
+        context, page = new_page(browser, state, viewport=PHONE)
+        try:
+            page.goto(f"{stack.desk_url}{path}")
+            expect(page.get_by_role("heading", level=1)).to_have_text(ready)
+            page.wait_for_load_state("networkidle")
+            name = ready.lower().replace(" ", "-")
+            screenshot(page, f"phone-{name}")
+            assert page.evaluate("() => document.scrollingElement.scrollWidth") <= PHONE["width"]
+            assert_accessible(page)
+            if state is not None:
+                Header(page).open_permissions()
+                screenshot(page, f"phone-{name}-permissions")
+                assert page.evaluate("() => document.scrollingElement.scrollWidth") <= PHONE["width"]
+                assert_accessible(page)
+        finally:
+            context.close()
