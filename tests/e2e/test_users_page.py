@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Browser, Page, Request, expect
 
@@ -96,6 +96,19 @@ def test_typed_text_finds_the_user_and_says_how_it_was_read(
     assert users.total() == expected["total"]
     if typed.startswith(("auth0|", "@", "ximena.q@")):
         assert users.emails() == [SEEDED["email"]]
+
+
+def test_a_phone_number_is_searched_as_one(users: UsersPage) -> None:
+    with users.page.expect_response(lambda r: "/api/users?" in r.url) as answer:
+        users.search_box.fill("+1 415 555 0100")
+    expect(users.search_mode).to_contain_text("phone number is +1 415 555 0100")
+    assert 'phone_number:"+14155550100"' in parse_qs(urlsplit(answer.value.url).query)["q"]
+    if answer.value.ok:
+        users.wait_loaded()
+    else:
+        # A directory without phone numbers (the embedded tenant) refuses the field.
+        expect(users.error).to_contain_text("This directory cannot search by phone number")
+        expect(users.empty).to_have_count(0)
 
 
 def test_a_name_part_is_not_mistaken_for_the_start_of_the_whole_name(

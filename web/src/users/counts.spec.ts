@@ -26,10 +26,17 @@ describe("search errors", () => {
   });
 
   it("says a refused search was refused, and leaves other failures to the usual wording", () => {
-    expect(describeSearchError(new ApiError(400, "bad_request", "unknown search field 'phone_number'"))).toBe(
-      "The desk did not accept this search: unknown search field 'phone_number'",
+    expect(describeSearchError(new ApiError(400, "bad_request", "unknown search field 'shoe_size'"))).toBe(
+      "The desk did not accept this search: unknown search field 'shoe_size'",
     );
     expect(describeSearchError(new ApiError(429, "rate_limited", "slow down", 7))).toContain("try again in 7 s");
     expect(isPastCap(new ApiError(400, "bad_request", "x"))).toBe(false);
+  });
+
+  it("says plainly when the directory cannot search phone numbers", () => {
+    const refused = new ApiError(400, "bad_request", "Invalid query: unknown search field 'phone_number'");
+    expect(describeSearchError(refused)).toBe(
+      "This directory cannot search by phone number: search by name, email or user id instead.",
+    );
   });
 });

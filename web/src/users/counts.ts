@@ -37,6 +37,10 @@ export function describeSearchError(error: unknown): string {
       "Go back to the first page and refine the search, or export them all."
     );
   }
+  if (error instanceof ApiError && error.status === 400 && /\bphone_number\b/.test(error.message)) {
+    // Auth0 searches phone numbers; a directory without them (the embedded tenant) refuses.
+    return "This directory cannot search by phone number: search by name, email or user id instead.";
+  }
   if (error instanceof ApiError && error.status === 400) {
     return `The desk did not accept this search: ${error.message}`;
   }
