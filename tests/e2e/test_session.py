@@ -35,8 +35,9 @@ def test_sign_in_through_the_tenant_login_page_returns_to_the_page_asked_for(
         expect(header.roles).to_have_text(["Admin"])
         expect(header.permissions_button).to_have_text("7 permissions")
         popover = header.open_permissions()
-        screenshot(page, "header-permissions")
         expect(popover).to_contain_text("delete:users: delete users")
+        # Last: a full-page screenshot resizes the viewport, and a resize closes the popover.
+        screenshot(page, "header-permissions")
         page.keyboard.press("Escape")
         expect(popover).to_be_hidden()
         assert {"read:users", "delete:users", "read:audit", "manage:users"} <= set(
