@@ -91,6 +91,8 @@ def test_typed_text_finds_the_user_and_says_how_it_was_read(
 
     expect(users.search_mode).to_contain_text(meaning.format(user_id=seeded["user_id"]))
     assert SEEDED["email"] in users.emails()
+    if typed == "Ximena Quintara":
+        screenshot(users.page, "users-search-full-name")
     # The page shows what the tenant finds for the query it sent.
     expected = tenant_users(management, q=q, per_page=10)
     assert users.total() == expected["total"]
