@@ -92,7 +92,7 @@ def main() -> None:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 state = sign_in(browser, stack)
                 for label, path, ready, visit_state in (
-                    ("home, anonymous", "/", EVENTS, None),
+                    ("events, anonymous", "/events", EVENTS, None),
                     ("users, signed in", "/users", FIRST_ROW, state),
                 ):
                     files, raw, packed = javascript_weight(browser, stack, path, ready, visit_state)

@@ -53,19 +53,30 @@ def management(stack: Stack) -> Iterator[httpx.Client]:
         yield client
 
 
-def new_page(browser: Browser, state: dict[str, Any] | None = None) -> tuple[BrowserContext, Page]:
-    context = browser.new_context(storage_state=state, viewport={"width": 1280, "height": 900})  # type: ignore[arg-type]
+PHONE = {"width": 390, "height": 844}
+
+
+def new_page(
+    browser: Browser, state: dict[str, Any] | None = None, viewport: dict[str, int] | None = None
+) -> tuple[BrowserContext, Page]:
+    context = browser.new_context(
+        storage_state=state,  # type: ignore[arg-type]
+        viewport=viewport or {"width": 1280, "height": 900},  # type: ignore[arg-type]
+    )
     context.set_default_timeout(TIMEOUT_MS)
     return context, context.new_page()
 
 
 def sign_in(page: Page, stack: Stack, email: str, password: str, path: str = "/") -> None:
-    """From the desk, through the tenant's login page, and back signed in."""
+    """From the desk, through the tenant's login page, and back signed in.
+
+    From the welcome page (``/``), staff land on Users.
+    """
     page.goto(f"{stack.desk_url}{path}")
     if path == "/":
         Header(page).log_in.click()
     TenantLoginPage(page).sign_in(email, password)
-    page.wait_for_url(f"{stack.desk_url}{path}")
+    page.wait_for_url(f"{stack.desk_url}{'/users' if path == '/' else path}")
     expect(Header(page).signed_in_as).to_contain_text(email)
 
 

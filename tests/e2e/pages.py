@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -86,8 +87,22 @@ class Header:
         self.log_out = self.root.get_by_role("button", name="Log out")
         self.signed_in_as = self.root.get_by_test_id("signed-in-as")
 
+        self.permissions_button = self.root.get_by_test_id("show-permissions")
+        # PrimeVue puts the popover at the end of <body>, outside the header.
+        self.permissions_popover = page.get_by_role("dialog", name="Your permissions")
+
+    def open_permissions(self) -> Locator:
+        self.permissions_button.click()
+        expect(self.permissions_popover).to_be_visible()
+        return self.permissions_popover
+
     def permissions(self) -> list[str]:
-        return [t.strip() for t in self.root.get_by_test_id("permission").all_inner_texts()]
+        """The effective permissions, read from the popover (closed again afterwards)."""
+        popover = self.open_permissions()
+        found = [t.strip() for t in popover.get_by_test_id("permission").all_inner_texts()]
+        self.page.keyboard.press("Escape")
+        expect(self.permissions_popover).to_be_hidden()
+        return found
 
     @property
     def roles(self) -> Locator:
@@ -104,15 +119,17 @@ class UsersPage:
         self.empty = page.get_by_test_id("users-empty")
         self.dialog = page.get_by_role("dialog", name="Delete user")
         self.table = page.get_by_role("table", name="Users")
+        self.search_mode = page.get_by_test_id("search-mode")
+        self.error = page.get_by_test_id("users-error")
 
     def open(self) -> UsersPage:
         self.page.goto(self.url)
         return self
 
-    def wait_loaded(self) -> None:
+    def wait_loaded(self, summary: re.Pattern[str] | str = re.compile(r"^\d+ users?$")) -> None:
         expect(self.page.get_by_role("heading", name="Users", level=1)).to_be_visible()
         expect(self.table.locator(".p-datatable-mask")).to_have_count(0)
-        expect(self.summary).to_have_text(re.compile(r"^\d+ users?$"))
+        expect(self.summary).to_have_text(summary)
 
     def emails(self) -> list[str]:
         return [e.strip() for e in self.rows.get_by_test_id("user-email").all_inner_texts()]
@@ -122,11 +139,13 @@ class UsersPage:
         assert match, self.summary.inner_text()
         return int(match.group(1))
 
-    def search(self, text: str) -> None:
+    def search(self, text: str) -> str:
+        """Type ``text`` and wait for the list; the ``q`` the page sent for it."""
         with self.page.expect_response(lambda r: "/api/users?" in r.url) as answer:
             self.search_box.fill(text)
         assert answer.value.ok, answer.value.status
         self.wait_loaded()
+        return parse_qs(urlparse(answer.value.url).query).get("q", [""])[0]
 
     def row(self, email: str) -> Locator:
         return self.rows.filter(has=self.page.get_by_text(email, exact=True))

@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import Staff, new_page
-from tests.e2e.pages import TenantLoginPage, UsersPage, assert_accessible, screenshot
+from tests.e2e.conftest import PHONE, Staff, new_page
+from tests.e2e.pages import Header, TenantLoginPage, UsersPage, assert_accessible, screenshot
 from tests.e2e.stack import Stack
 
 pytestmark = pytest.mark.e2e
@@ -17,7 +17,8 @@ pytestmark = pytest.mark.e2e
 @pytest.mark.parametrize(
     ("path", "ready"),
     [
-        ("/", "Events"),
+        ("/", "Userdesk"),
+        ("/events", "Events"),
         ("/about", "About Userdesk"),
         ("/no/such/page", "Page not found"),
     ],
@@ -91,5 +92,51 @@ def test_viewer_and_missing_permission_pages(
                 expect(page.get_by_test_id("missing-permission")).to_be_visible()
             page.wait_for_load_state("networkidle")
             assert_accessible(page)
+        finally:
+            context.close()
+
+
+def test_the_permissions_popover_works_from_the_keyboard(admin_page: Page, stack: Stack) -> None:
+    users = UsersPage(admin_page, stack.desk_url).open()
+    users.wait_loaded()
+    header = Header(admin_page)
+    header.permissions_button.focus()
+    expect(header.permissions_button).to_have_attribute("aria-expanded", "false")
+    admin_page.keyboard.press("Enter")
+    popover = header.permissions_popover
+    expect(popover).to_be_visible()
+    expect(header.permissions_button).to_have_attribute("aria-expanded", "true")
+    # Focus moves into the popover, and Escape brings it back to the button.
+    expect(popover.get_by_role("heading", name="Your permissions")).to_be_focused()
+    assert_accessible(admin_page)
+    admin_page.keyboard.press("Escape")
+    expect(popover).to_be_hidden()
+    expect(header.permissions_button).to_be_focused()
+
+
+def test_phone_sized_pages_fit_and_stay_accessible(
+    browser: Browser, admin: Staff, stack: Stack
+) -> None:
+    for state, path, ready in (
+        (None, "/", "Userdesk"),
+        (None, "/events", "Events"),
+        (None, "/no/such/page", "Page not found"),
+        (admin.state, "/users", "Users"),
+    ):
+        context, page = new_page(browser, state, viewport=PHONE)
+        try:
+            page.goto(f"{stack.desk_url}{path}")
+            expect(page.get_by_role("heading", level=1)).to_have_text(ready)
+            page.wait_for_load_state("networkidle")
+            name = ready.lower().replace(" ", "-")
+            screenshot(page, f"phone-{name}")
+            assert page.evaluate("() => document.scrollingElement.scrollWidth") <= PHONE["width"]
+            assert_accessible(page)
+            if state is not None:
+                Header(page).open_permissions()
+                assert page.evaluate("() => document.scrollingElement.scrollWidth") <= PHONE["width"]
+                assert_accessible(page)
+                # Last: the full-page screenshot's resize closes the popover.
+                screenshot(page, f"phone-{name}-permissions")
         finally:
             context.close()

@@ -31,9 +31,18 @@ def test_sign_in_through_the_tenant_login_page_returns_to_the_page_asked_for(
         page.wait_for_url(f"{stack.desk_url}/users")
         header = Header(page)
         expect(header.signed_in_as).to_contain_text(stack.admin["email"])
-        assert {"read:users", "delete:users", "manage:users"} <= set(header.permissions())
-        # Role names come from the directory through the desk's /api/me.
+        # Role names and the effective permissions both come from the desk's /api/me.
         expect(header.roles).to_have_text(["Admin"])
+        expect(header.permissions_button).to_have_text("7 permissions")
+        popover = header.open_permissions()
+        expect(popover).to_contain_text("delete:users: delete users")
+        # Last: a full-page screenshot resizes the viewport, and a resize closes the popover.
+        screenshot(page, "header-permissions")
+        page.keyboard.press("Escape")
+        expect(popover).to_be_hidden()
+        assert {"read:users", "delete:users", "read:audit", "manage:users"} <= set(
+            header.permissions()
+        )
         users = UsersPage(page, stack.desk_url)
         users.wait_loaded()
         expect(users.rows).to_have_count(10)
@@ -130,8 +139,37 @@ def test_staff_without_read_users_are_told_what_is_missing(
         context.close()
 
 
+def test_signing_in_from_the_welcome_page_lands_on_users(browser: Browser, stack: Stack) -> None:
+    context, page = new_page(browser)
+    try:
+        page.goto(stack.desk_url)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Userdesk")
+        screenshot(page, "welcome")
+        page.get_by_test_id("welcome-log-in").click()
+        TenantLoginPage(page).sign_in(stack.admin["email"], stack.admin["password"])
+        page.wait_for_url(f"{stack.desk_url}/users")
+        UsersPage(page, stack.desk_url).wait_loaded()
+        # Signed in, the desk's address opens Users too.
+        page.goto(stack.desk_url)
+        page.wait_for_url(f"{stack.desk_url}/users")
+        expect(Header(page).root.get_by_role("link", name="Events")).to_have_attribute(
+            "href", "/events"
+        )
+    finally:
+        context.close()
+
+
+def test_the_not_found_page_offers_users(anonymous_page: Page, stack: Stack) -> None:
+    anonymous_page.goto(f"{stack.desk_url}/no/such/page")
+    expect(anonymous_page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    expect(anonymous_page.get_by_role("link", name="Go to Users")).to_have_attribute(
+        "href", "/users"
+    )
+    expect(anonymous_page.get_by_text("Go to the events")).to_have_count(0)
+
+
 def test_events_are_public_and_an_event_needs_sign_in(anonymous_page: Page, stack: Stack) -> None:
-    anonymous_page.goto(stack.desk_url)
+    anonymous_page.goto(f"{stack.desk_url}/events")
     events = anonymous_page.get_by_test_id("events")
     expect(events.get_by_role("link")).to_have_count(2)
     screenshot(anonymous_page, "home")

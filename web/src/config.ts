@@ -3,6 +3,8 @@ export interface SpaConfig {
   domain: string;
   clientId: string;
   audience: string;
+  /** Whether avatars hosted elsewhere (Gravatar...) may load; off unless the operator opts in. */
+  remoteAvatars: boolean;
 }
 
 export async function loadConfig(fetchImpl: typeof fetch = fetch): Promise<SpaConfig> {
@@ -14,10 +16,16 @@ export async function loadConfig(fetchImpl: typeof fetch = fetch): Promise<SpaCo
     ["domain", "AUTH0_DOMAIN"],
     ["clientId", "AUTH0_SPA_CLIENT_ID"],
     ["audience", "AUTH0_AUDIENCE"],
-  ].filter(([key]) => !body[key as keyof SpaConfig]);
+  ].filter(([key]) => !body[key as "domain" | "clientId" | "audience"]);
   if (missing.length || !body.domain || !body.clientId || !body.audience) {
     const names = missing.map(([key, variable]) => `${key} (set ${variable})`).join(", ");
     throw new Error(`The desk's /api/config has no ${names}.`);
   }
-  return { domain: body.domain, clientId: body.clientId, audience: body.audience };
+  return {
+    domain: body.domain,
+    clientId: body.clientId,
+    audience: body.audience,
+    // Anything but an explicit true keeps staff browsers from calling third parties.
+    remoteAvatars: body.remoteAvatars === true,
+  };
 }

@@ -12,6 +12,7 @@ import { createDeskRouter } from "./router";
 import { auth0Session } from "./session/auth0Session";
 import { SessionKey } from "./session/session";
 import { UserdeskPreset } from "./theme";
+import { RemoteAvatarsKey } from "./users/avatars";
 
 async function start(): Promise<void> {
   const config = await loadConfig();
@@ -28,12 +29,13 @@ async function start(): Promise<void> {
       scope: "openid profile email offline_access",
     },
   });
-  // The session asks the desk for role names once signed in; the desk client asks the
-  // session for tokens: the lookup runs only after both exist.
+  // The session asks the desk what the staff member may do once signed in; the desk client
+  // asks the session for tokens: the lookup runs only after both exist.
   let api: DeskClient | undefined;
   const session = auth0Session(auth0, async () => {
     const { data } = (await api?.GET("/api/me")) ?? {};
-    return data?.roles.map((role) => role.name) ?? [];
+    if (!data) throw new Error("The desk did not say what you may do.");
+    return { permissions: data.permissions, roles: data.roles.map((role) => role.name) };
   });
   api = createDeskClient(() => session.accessToken());
   const router = createDeskRouter(session);
@@ -46,6 +48,7 @@ async function start(): Promise<void> {
     .use(ToastService)
     .provide(SessionKey, session)
     .provide(ApiKey, api)
+    .provide(RemoteAvatarsKey, config.remoteAvatars)
     .mount("#app");
 }
 

@@ -1,7 +1,6 @@
 import { createRouter, createWebHistory, type Router } from "vue-router";
 import { watch } from "vue";
 import type { Session } from "@/session/session";
-import HomePage from "@/events/HomePage.vue";
 
 declare module "vue-router" {
   interface RouteMeta {
@@ -31,7 +30,24 @@ export function createDeskRouter(session: Session): Router {
   const router = createRouter({
     history: createWebHistory(),
     routes: [
-      { path: "/", name: "home", component: HomePage, meta: { title: "Events" } },
+      {
+        path: "/",
+        name: "home",
+        component: () => import("@/pages/WelcomePage.vue"),
+        meta: { title: "Welcome" },
+        // Staff come here to work on users: once signed in, the desk opens on Users.
+        // Visitors who are not signed in get the welcome page and its Log in button.
+        beforeEnter: async () => {
+          await settled(session);
+          return session.isAuthenticated.value ? { name: "users" } : true;
+        },
+      },
+      {
+        path: "/events",
+        name: "events",
+        component: () => import("@/events/EventsPage.vue"),
+        meta: { title: "Events" },
+      },
       {
         path: "/events/:id",
         name: "event",

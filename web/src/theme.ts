@@ -8,7 +8,8 @@ const toastText = (hue: string) => ({ color: `{${hue}.800}`, detailColor: "{surf
 
 /**
  * Aura with an indigo primary and danger buttons darker than the defaults, so white
- * text meets WCAG AA contrast (the end-to-end tests run axe-core on every page).
+ * text meets WCAG AA contrast (the end-to-end tests run axe-core on every page), and
+ * focus rings thick and dark enough to see.
  */
 export const UserdeskPreset = definePreset(Aura, {
   components: {
@@ -16,7 +17,10 @@ export const UserdeskPreset = definePreset(Aura, {
       colorScheme: {
         light: {
           root: {
+            // WCAG 2.2 focus appearance: a 2px ring at least 3:1 against the page, per severity.
+            secondary: { focusRing: { color: "{surface.700}", shadow: "none" } },
             danger: {
+              focusRing: { color: "{red.700}", shadow: "none" },
               background: "{red.700}",
               hoverBackground: "{red.800}",
               activeBackground: "{red.900}",
@@ -42,6 +46,9 @@ export const UserdeskPreset = definePreset(Aura, {
     },
   },
   semantic: {
+    // Aura's ring is 1px; WCAG 2.2's focus appearance asks for at least 2px. The primary
+    // colour (indigo 700) is 8:1 against white.
+    focusRing: { width: "2px", style: "solid", color: "{primary.color}", offset: "2px", shadow: "none" },
     primary: {
       50: "{indigo.50}",
       100: "{indigo.100}",

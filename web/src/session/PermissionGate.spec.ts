@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { defineComponent, h } from "vue";
+import { defineComponent, h, ref } from "vue";
 import { mountWithUi, sessionWith } from "@/testing/mount";
 import UsersTable from "@/users/UsersTable.vue";
 import PermissionGate from "./PermissionGate.vue";
-import { can, useSession } from "./session";
+import { usePermission } from "./session";
 
 const Protected = defineComponent({
   setup: () => () =>
@@ -13,28 +13,49 @@ const Protected = defineComponent({
 });
 
 describe("PermissionGate", () => {
-  it("explains which permission is missing instead of showing the page", () => {
-    const wrapper = mountWithUi(Protected, { session: sessionWith(["read:audit"]) });
+  it("explains which permission is missing, naming the roles held, instead of showing the page", () => {
+    const wrapper = mountWithUi(Protected, { session: sessionWith(["read:audit"], true, ["Archivist"]) });
     expect(wrapper.find("[data-testid=secret]").exists()).toBe(false);
     const note = wrapper.get("[data-testid=missing-permission]").text();
     expect(note).toContain("You need the read:users permission to see and search users.");
+    expect(note).toContain("Your roles (Archivist) do not include it.");
+    // Role names belong to each tenant: the gate suggests none of its own.
+    expect(note).not.toMatch(/Viewer|Support|Auditor|Admin/);
     wrapper.unmount();
   });
 
-  it("shows the page to staff holding the permission, or manage:users", () => {
-    for (const permissions of [["read:users"], ["manage:users"]]) {
-      const wrapper = mountWithUi(Protected, { session: sessionWith(permissions) });
-      expect(wrapper.get("[data-testid=secret]").text()).toBe("the user list");
-      expect(wrapper.find("[data-testid=missing-permission]").exists()).toBe(false);
-      wrapper.unmount();
-    }
+  it("says so when the staff member holds no role at all", () => {
+    const wrapper = mountWithUi(Protected, { session: sessionWith([]) });
+    expect(wrapper.get("[data-testid=missing-permission]").text()).toContain("You hold no role yet.");
+    wrapper.unmount();
   });
 
-  it("waits while the access token is still being read", () => {
+  it("shows the page to staff whose effective permissions include it", () => {
+    const wrapper = mountWithUi(Protected, { session: sessionWith(["read:users"]) });
+    expect(wrapper.get("[data-testid=secret]").text()).toBe("the user list");
+    expect(wrapper.find("[data-testid=missing-permission]").exists()).toBe(false);
+    wrapper.unmount();
+  });
+
+  it("does not expand manage:users itself: the desk's list is already effective", () => {
+    const wrapper = mountWithUi(Protected, { session: sessionWith(["manage:users"]) });
+    expect(wrapper.find("[data-testid=secret]").exists()).toBe(false);
+    wrapper.unmount();
+  });
+
+  it("waits while the desk is being asked", () => {
     const wrapper = mountWithUi(Protected, { session: sessionWith(null) });
     expect(wrapper.find("[data-testid=secret]").exists()).toBe(false);
     expect(wrapper.find("[data-testid=missing-permission]").exists()).toBe(false);
     expect(wrapper.find("[role=status]").exists()).toBe(true);
+    wrapper.unmount();
+  });
+
+  it("says the permissions could not be read rather than that one is missing", () => {
+    const session = { ...sessionWith([]), permissionsError: ref("The desk could not be reached: check your connection.") };
+    const wrapper = mountWithUi(Protected, { session });
+    expect(wrapper.find("[data-testid=missing-permission]").exists()).toBe(false);
+    expect(wrapper.get("[role=alert]").text()).toContain("could not read your permissions");
     wrapper.unmount();
   });
 });
@@ -43,11 +64,12 @@ describe("delete gating", () => {
   // The Users page derives the table's delete column from the session the same way.
   const Gated = defineComponent({
     setup() {
-      const { permissions } = useSession();
+      const canDelete = usePermission("delete:users");
       return () =>
         h(UsersTable, {
           users: [{ user_id: "auth0|1", name: "One", email: "one@example.com" }],
           total: 1,
+          totalIsCapped: false,
           loading: false,
           error: null,
           first: 0,
@@ -55,17 +77,17 @@ describe("delete gating", () => {
           sortField: null,
           sortOrder: null,
           searched: false,
-          canDelete: can(permissions.value, "delete:users"),
+          canDelete: canDelete.value,
         } as never);
     },
   });
 
-  it("offers delete only with delete:users or manage:users", () => {
+  it("offers delete only when the desk lists delete:users", () => {
     const expectations: [string[], boolean][] = [
       [["read:users"], false],
       [["read:users", "update:users"], false],
       [["read:users", "delete:users"], true],
-      [["manage:users"], true],
+      [["create:users", "delete:users", "manage:users", "read:audit", "read:users", "update:roles", "update:users"], true],
     ];
     for (const [permissions, offered] of expectations) {
       const wrapper = mountWithUi(Gated, { session: sessionWith(permissions) });

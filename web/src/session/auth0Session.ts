@@ -1,53 +1,56 @@
 import { computed, ref, watch } from "vue";
 import type { Auth0VueClient } from "@auth0/auth0-vue";
-import { decodePayload, permissionsOf, rolesOf } from "./claims";
-import type { Session, StaffProfile } from "./session";
+import { describeError } from "@/api/errors";
+import type { Session, StaffGrants, StaffProfile } from "./session";
 
-/** Role names of the signed-in staff member, as the desk finds them in the directory. */
-export type RoleLookup = () => Promise<string[]>;
+/** Asks the desk what the signed-in staff member may do (`GET /api/me`). */
+export type GrantsLookup = () => Promise<StaffGrants>;
 
 /**
- * Adapts the official auth0-vue client to the app's Session. Access tokens carry
- * permissions but no role names unless a tenant adds a namespaced claim, so role
- * names also come from `lookupRoles` (the desk's `GET /api/me`).
+ * Adapts the official auth0-vue client to the app's Session. Once someone is signed
+ * in, their permissions and role names come from `lookupGrants`: the desk's answer is
+ * the one it enforces, so the access token is never decoded here.
  */
-export function auth0Session(auth0: Auth0VueClient, lookupRoles?: RoleLookup): Session {
+export function auth0Session(auth0: Auth0VueClient, lookupGrants: GrantsLookup): Session {
   const permissions = ref<string[]>([]);
-  const tokenRoles = ref<string[]>([]);
-  const directoryRoles = ref<string[]>([]);
+  const roles = ref<string[]>([]);
   const permissionsKnown = ref(false);
+  const permissionsError = ref<string | null>(null);
+  let generation = 0;
 
-  async function readToken(): Promise<void> {
+  async function readGrants(): Promise<void> {
+    const mine = ++generation;
+    permissionsKnown.value = false;
     try {
-      const claims = decodePayload((await auth0.getAccessTokenSilently()) ?? "");
-      permissions.value = permissionsOf(claims);
-      tokenRoles.value = rolesOf(claims);
-    } catch {
+      const grants = await lookupGrants();
+      if (mine !== generation) return;
+      permissions.value = [...grants.permissions].sort();
+      roles.value = [...grants.roles].sort();
+      permissionsError.value = null;
+    } catch (error) {
+      if (mine !== generation) return;
       permissions.value = [];
-      tokenRoles.value = [];
+      roles.value = [];
+      permissionsError.value = describeError(error);
     } finally {
-      permissionsKnown.value = true;
+      if (mine === generation) permissionsKnown.value = true;
     }
-    if (lookupRoles) {
-      // Cosmetic: the header shows permissions either way, so a failure hides only names.
-      directoryRoles.value = await lookupRoles().catch(() => []);
-    }
+  }
+
+  function forget(): void {
+    generation++;
+    permissions.value = [];
+    roles.value = [];
+    permissionsError.value = null;
+    permissionsKnown.value = true;
   }
 
   watch(
     [auth0.isLoading, auth0.isAuthenticated],
     ([loading, authenticated]) => {
       if (loading) return;
-      if (authenticated) {
-        permissionsKnown.value = false;
-        void readToken();
-      }
-      else {
-        permissions.value = [];
-        tokenRoles.value = [];
-        directoryRoles.value = [];
-        permissionsKnown.value = true;
-      }
+      if (authenticated) void readGrants();
+      else forget();
     },
     { immediate: true },
   );
@@ -56,11 +59,6 @@ export function auth0Session(auth0: Auth0VueClient, lookupRoles?: RoleLookup): S
     const user = auth0.user.value;
     if (!auth0.isAuthenticated.value || !user) return null;
     return { name: user.name, email: user.email, picture: user.picture };
-  });
-
-  const roles = computed(() => {
-    const idClaims = auth0.idTokenClaims.value as Record<string, unknown> | undefined;
-    return [...new Set([...tokenRoles.value, ...rolesOf(idClaims), ...directoryRoles.value])].sort();
   });
 
   const error = computed(() => {
@@ -76,6 +74,7 @@ export function auth0Session(auth0: Auth0VueClient, lookupRoles?: RoleLookup): S
     permissionsKnown,
     permissions,
     roles,
+    permissionsError,
     async login(target?: string) {
       await auth0.loginWithRedirect({ appState: { target: target ?? window.location.pathname } });
     },

@@ -4,15 +4,19 @@ import PrimeVue from "primevue/config";
 import ToastService from "primevue/toastservice";
 import { SessionKey, type Session } from "@/session/session";
 
-/** A signed-in (or not) staff member, as the real Session would describe them. */
-export function sessionWith(permissions: string[] | null, signedIn = true): Session {
+/**
+ * A signed-in (or not) staff member, as the real Session would describe them.
+ * `permissions` are the desk's effective list (null: not known yet).
+ */
+export function sessionWith(permissions: string[] | null, signedIn = true, roles: string[] = []): Session {
   return {
     isLoading: ref(false),
     isAuthenticated: ref(signedIn),
     profile: ref(signedIn ? { name: "Ada Staff", email: "ada@example.com" } : null),
     permissionsKnown: ref(permissions !== null),
     permissions: ref(permissions ?? []),
-    roles: ref([]),
+    roles: ref(roles),
+    permissionsError: ref(null),
     error: ref(null),
     login: async () => undefined,
     logout: async () => undefined,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { mountWithUi } from "@/testing/mount";
 import UsersTable from "./UsersTable.vue";
 import type { DeskUser } from "./api";
+import { RemoteAvatarsKey } from "./avatars";
 
 const ada: DeskUser = {
   user_id: "auth0|ada",
@@ -23,8 +24,9 @@ const bob: DeskUser = {
   blocked: true,
 } as DeskUser;
 
-function table(props: Partial<InstanceType<typeof UsersTable>["$props"]> = {}) {
+function table(props: Partial<InstanceType<typeof UsersTable>["$props"]> = {}, remoteAvatars = false) {
   return mountWithUi(UsersTable, {
+    global: { provide: { [RemoteAvatarsKey as symbol]: remoteAvatars } },
     props: {
       users: [ada, bob],
       total: 2,
@@ -57,8 +59,15 @@ describe("UsersTable", () => {
     wrapper.unmount();
   });
 
-  it("shows pictures as decoration, and initials when there is none", () => {
+  it("draws initials instead of pictures hosted elsewhere, unless the desk allows them", () => {
     const wrapper = table();
+    expect(wrapper.find("tbody img").exists()).toBe(false);
+    expect(wrapper.findAll("[data-testid=avatar-initials]").map((a) => a.text())).toEqual(["AL", "B"]);
+    wrapper.unmount();
+  });
+
+  it("shows allowed pictures as decoration, and initials when there is none", () => {
+    const wrapper = table({}, true);
     const [first, second] = wrapper.findAll("tbody tr");
     expect(first!.get("img").attributes("alt")).toBe("");
     expect(first!.get("[data-testid=avatar-image]").attributes("aria-hidden")).toBe("true");
@@ -99,13 +108,45 @@ describe("UsersTable", () => {
     wrapper.unmount();
   });
 
-  it("says what went wrong and offers to try again", async () => {
+  it("says what went wrong, only that, and offers to try again", async () => {
     const wrapper = table({ users: [], total: 0, error: "Rate limited: try again in 5 s." });
     expect(wrapper.get("[data-testid=users-error]").text()).toContain("try again in 5 s");
     expect(wrapper.get("[role=alert]").text()).toContain("try again in 5 s");
-    expect(wrapper.get("[data-testid=users-summary]").text()).toBe("Users could not be loaded.");
+    expect(wrapper.get("[data-testid=users-summary]").text()).toBe("");
+    expect(wrapper.find("[data-testid=users-empty]").exists()).toBe(false);
+    expect(wrapper.text()).not.toContain("No users");
+    expect(wrapper.find(".p-paginator").exists()).toBe(false);
     await wrapper.get("[data-testid=users-error] button").trigger("click");
     expect(wrapper.emitted("retry")).toHaveLength(1);
+    wrapper.unmount();
+  });
+
+  it("offers the first page instead of a retry past the provider's cap", async () => {
+    const wrapper = table({ users: [], total: 0, first: 1200, error: "Only the first 1,000…", pastCap: true });
+    const button = wrapper.get("[data-testid=users-error] button");
+    expect(button.text()).toBe("Go to the first page");
+    await button.trigger("click");
+    expect(wrapper.emitted("page")).toEqual([[0, 10]]);
+    expect(wrapper.emitted("retry")).toBeUndefined();
+    wrapper.unmount();
+  });
+
+  it("never shows a capped count as the total", () => {
+    const wrapper = table({ users: [ada, bob], total: 1000, totalIsCapped: true });
+    expect(wrapper.get("[data-testid=users-summary]").text()).toBe(
+      "More than 1,000 users match; refine the search, or export them all",
+    );
+    const report = wrapper.get(".p-paginator-current").text();
+    expect(report).toBe("1 to 10 of more than 1,000");
+    expect(wrapper.text()).not.toContain("of 1000");
+    wrapper.unmount();
+  });
+
+  it("keeps status and actions in every row, and repeats the email under the name for narrow screens", () => {
+    const wrapper = table();
+    const cells = wrapper.findAll("tbody tr")[0]!.findAll("td");
+    expect(cells.map((cell) => cell.classes().includes("secondary-column"))).toEqual([false, true, true, true, false, false]);
+    expect(cells[0]!.get(".inline-email").text()).toBe("ada@example.com");
     wrapper.unmount();
   });
 

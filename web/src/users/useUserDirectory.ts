@@ -1,7 +1,7 @@
 import { computed, ref, shallowRef, watch } from "vue";
 import type { DeskClient } from "@/api/client";
 import { deleteUser, searchUsers, type DeskUser } from "./api";
-import { buildQuery, buildSort } from "./query";
+import { buildSort, interpretSearch } from "./query";
 import { DEFAULT_STATE, type DirectoryState } from "./urlState";
 
 export const SEARCH_DEBOUNCE_MS = 300;
@@ -15,10 +15,13 @@ export function useUserDirectory(api: DeskClient, initial: DirectoryState = DEFA
   const sortOrder = ref<1 | -1 | null>(initial.sortOrder);
   const users = shallowRef<DeskUser[]>([]);
   const total = ref(0);
+  /** The provider stopped counting at its cap: `total` is a lower bound. */
+  const totalIsCapped = ref(false);
   const loading = ref(false);
   const error = ref<unknown>(null);
 
-  const query = computed(() => buildQuery(search.value));
+  const understood = computed(() => interpretSearch(search.value));
+  const query = computed(() => understood.value.query);
   let inFlight: AbortController | null = null;
 
   async function load(): Promise<void> {
@@ -41,10 +44,12 @@ export function useUserDirectory(api: DeskClient, initial: DirectoryState = DEFA
       );
       users.value = page.users;
       total.value = page.total;
+      totalIsCapped.value = page.total_is_capped;
     } catch (err) {
       if (controller.signal.aborted) return;
       users.value = [];
       total.value = 0;
+      totalIsCapped.value = false;
       error.value = err;
     } finally {
       if (inFlight === controller) loading.value = false;
@@ -76,7 +81,8 @@ export function useUserDirectory(api: DeskClient, initial: DirectoryState = DEFA
   async function remove(user: DeskUser): Promise<void> {
     await deleteUser(api, user.user_id);
     users.value = users.value.filter((row) => row.user_id !== user.user_id);
-    total.value = Math.max(0, total.value - 1);
+    // A capped count stays "more than": one delete does not make it exact.
+    if (!totalIsCapped.value) total.value = Math.max(0, total.value - 1);
   }
 
   const state = computed<DirectoryState>(() => ({
@@ -91,12 +97,14 @@ export function useUserDirectory(api: DeskClient, initial: DirectoryState = DEFA
     state,
     search,
     query,
+    understood,
     first,
     rows,
     sortField,
     sortOrder,
     users,
     total,
+    totalIsCapped,
     loading,
     error,
     load,
