@@ -10,7 +10,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, literal, or_, select, text, true
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    String,
+    Text,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    true,
+    type_coerce,
+)
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -24,6 +38,36 @@ from userdesk.tenant.store.repository import Repository
 # How many users in sort order a broad search reads, growing, before it leaves the order
 # to the planner (which then sorts every match).
 WALKS = (2_000, 20_000)
+
+# What a listed user's answer is made of, read as plain rows: no ORM object per user. Dates
+# and metadata come back as SQLite stores them (text), so the answer formats the dates by
+# slicing and embeds the JSON documents without parsing them; on other databases the driver's
+# own types arrive and the answer handles those too.
+LISTED_COLUMNS: dict[str, Any] = {
+    "pk": User.pk,
+    "user_id": User.user_id,
+    "email": User.email,
+    "email_verified": User.email_verified,
+    "username": User.username,
+    "name": User.name,
+    "nickname": User.nickname,
+    "given_name": User.given_name,
+    "family_name": User.family_name,
+    "picture": User.picture,
+    "created_at": type_coerce(User.created_at, String).label("created_at"),
+    "updated_at": type_coerce(User.updated_at, String).label("updated_at"),
+    "last_login": type_coerce(User.last_login, String).label("last_login"),
+    "last_ip": User.last_ip,
+    "last_password_reset": type_coerce(User.last_password_reset, String).label(
+        "last_password_reset"
+    ),
+    "logins_count": User.logins_count,
+    "blocked": User.blocked,
+    "connection": User.connection,
+    "provider": User.provider,
+    "app_metadata": type_coerce(User.app_metadata, Text).label("app_metadata"),
+    "user_metadata": type_coerce(User.user_metadata, Text).label("user_metadata"),
+}
 
 
 @dataclass(frozen=True)
@@ -93,12 +137,23 @@ class UserRepository(Repository[User]):
     # The search.
 
     def find(
-        self, query: UserQuery, start: int, limit: int, *, cap: int, with_total: bool
-    ) -> tuple[list[User], int | None]:
-        """One page of matches and, ``with_total``, how many match (counted up to ``cap``).
+        self,
+        query: UserQuery,
+        start: int,
+        limit: int,
+        *,
+        cap: int,
+        with_total: bool,
+        columns: Sequence[str] | None = None,
+    ) -> tuple[list[Row[Any]], int | None]:
+        """One page of matches as rows of ``columns`` (names of ``LISTED_COLUMNS``, all of
+        them by default) and, ``with_total``, how many match (counted up to ``cap``).
 
         ``q`` syntax errors surface as ``QuerySyntaxError``.
         """
+        # The pk is always read: _by_pks puts the page back in order by it.
+        names = ["pk", *(c for c in columns or LISTED_COLUMNS if c != "pk")]
+        read = [LISTED_COLUMNS[name] for name in names]
         condition = self._condition(query)
         key = None if query.sort is None else USER_SORT[query.sort[0]]
         descending = query.sort is not None and query.sort[1]
@@ -107,17 +162,17 @@ class UserRepository(Repository[User]):
         order.append(_direction(User.pk.expression, descending))
         if condition is None:
             total = self._count(true(), cap) if with_total else None
-            return self._page(true(), order, start, limit), total
+            return self._page(read, true(), order, start, limit), total
         # One pass collects up to ``cap`` matches with their sort keys: under the cap that is
         # every match, so the page is cut here and no second scan is needed.
         probe = self._probe(condition, key, cap)
         if len(probe) < cap:
             ordered = sorted(probe, key=_sort_key, reverse=descending)
-            found = self._by_pks([pk for pk, _key in ordered[start : start + limit]])
+            found = self._by_pks(read, [pk for pk, _key in ordered[start : start + limit]])
         else:
             walkable = query.sort is None or query.sort[0] in USER_SORT_INDEXED
-            walked = self._walk(condition, order, start, limit) if walkable else None
-            found = walked if walked is not None else self._page(condition, order, start, limit)
+            walked = self._walk(read, condition, order, start, limit) if walkable else None
+            found = walked or self._page(read, condition, order, start, limit)
         return found, len(probe) if with_total else None
 
     def _condition(self, query: UserQuery) -> ColumnElement[bool] | None:
@@ -129,11 +184,13 @@ class UserRepository(Repository[User]):
             condition = by_connection if condition is None else condition & by_connection
         return condition
 
-    def _page(self, condition: Any, order: list[Any], start: int, limit: int) -> list[User]:
+    def _page(
+        self, read: list[Any], condition: Any, order: list[Any], start: int, limit: int
+    ) -> list[Row[Any]]:
         if not limit:
             return []
-        query = select(User).where(condition).order_by(*order).offset(start).limit(limit)
-        return list(self.session.scalars(query))
+        query = select(*read).where(condition).order_by(*order).offset(start).limit(limit)
+        return list(self.session.execute(query))
 
     def _probe(
         self, condition: ColumnElement[bool], key: ColumnElement[Any] | None, cap: int
@@ -143,11 +200,14 @@ class UserRepository(Repository[User]):
         rows = self.session.execute(select(*columns).where(condition).limit(cap)).all()
         return [(int(row[0]), row[1]) for row in rows]
 
-    def _by_pks(self, pks: Sequence[int]) -> list[User]:
-        found = {u.pk: u for u in self.session.scalars(select(User).where(User.pk.in_(pks)))}
+    def _by_pks(self, read: list[Any], pks: Sequence[int]) -> list[Row[Any]]:
+        query = select(*read).where(User.pk.in_(pks))
+        found = {row.pk: row for row in self.session.execute(query)}
         return [found[pk] for pk in pks if pk in found]
 
-    def _walk(self, condition: Any, order: list[Any], start: int, limit: int) -> list[User] | None:
+    def _walk(
+        self, read: list[Any], condition: Any, order: list[Any], start: int, limit: int
+    ) -> list[Row[Any]] | None:
         """The page read from growing windows of users in sort order; None if none holds it.
 
         SQLite's planner prefers the index that filters, then sorts every match: for a
@@ -159,14 +219,15 @@ class UserRepository(Repository[User]):
         for budget in (b for b in self.walks if b >= start + limit and limit):
             window = select(User.pk.label("pk")).order_by(*order).limit(budget).subquery()
             query = (
-                select(User)
+                select(*read)
+                .select_from(User)
                 .join(window, User.pk == window.c.pk)
                 .where(condition)
                 .order_by(*order)
                 .offset(start)
                 .limit(limit)
             )
-            found = list(self.session.scalars(query))
+            found = list(self.session.execute(query))
             if len(found) == limit:
                 return found
         return None

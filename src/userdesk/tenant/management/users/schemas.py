@@ -6,8 +6,11 @@ metadata documents, ISO dates with milliseconds.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
+import orjson
 from pydantic import BaseModel, ConfigDict
 
 from userdesk.tenant.management.paging import iso
@@ -141,6 +144,103 @@ def user_json(user: User) -> dict[str, Any]:
         ],
         "app_metadata": user.app_metadata or {},
         "user_metadata": user.user_metadata or {},
+        "multifactor": [],
+    }
+    return {k: v for k, v in document.items() if v is not None}
+
+
+# The fields of ``user_json`` in its order, and the columns each is made from.
+USER_FIELDS = (
+    "user_id",
+    "email",
+    "email_verified",
+    "username",
+    "name",
+    "nickname",
+    "given_name",
+    "family_name",
+    "picture",
+    "created_at",
+    "updated_at",
+    "last_login",
+    "last_ip",
+    "last_password_reset",
+    "logins_count",
+    "blocked",
+    "identities",
+    "app_metadata",
+    "user_metadata",
+    "multifactor",
+)
+_FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "identities": ("user_id", "connection", "provider"),
+    "multifactor": (),
+}
+
+
+def listed_columns(fields: list[str] | None, include: bool) -> list[str] | None:
+    """The columns a list answer with ``fields``/``include_fields`` needs; None for all."""
+    if fields is None:
+        return None
+    kept = [f for f in USER_FIELDS if (f in fields) == include]
+    return sorted({c for f in kept for c in _FIELD_COLUMNS.get(f, (f,))})
+
+
+def iso_text(value: Any) -> str | None:
+    """``iso`` of a date as the database returns it: SQLite's text is reshaped by slicing,
+    which costs a fraction of parsing it into a ``datetime`` and formatting that."""
+    if isinstance(value, str):
+        if len(value) >= 19 and value[4] == "-" and value[10] in " T":
+            fraction = value[20:23] if len(value) > 20 and value[19] == "." else ""
+            return f"{value[:10]}T{value[11:19]}.{fraction.ljust(3, '0')}Z"
+        value = datetime.fromisoformat(value)
+    return iso(value)
+
+
+# Stored metadata that reads as false in Python is answered as an empty object, as user_json does.
+_EMPTY_JSON = frozenset({"", "null", "{}", "[]", '""', "0", "false"})
+
+
+def _metadata(value: Any) -> Any:
+    if isinstance(value, str):
+        # SQLite hands back the stored document: embedded as it is, never parsed.
+        return {} if value.strip() in _EMPTY_JSON else orjson.Fragment(value)
+    return value or {}
+
+
+def listed_user(row: Mapping[str, Any]) -> dict[str, Any]:
+    """``user_json`` of a row read with the repository's ``LISTED_COLUMNS`` (or some of them:
+    fields whose columns were not read come out wrong, and are the ones ``fields`` drops)."""
+    get = row.get
+    user_id = get("user_id") or ""
+    provider, _, local_id = user_id.partition("|")
+    document: dict[str, Any] = {
+        "user_id": user_id,
+        "email": get("email"),
+        "email_verified": bool(get("email_verified")),
+        "username": get("username"),
+        "name": get("name"),
+        "nickname": get("nickname"),
+        "given_name": get("given_name"),
+        "family_name": get("family_name"),
+        "picture": get("picture"),
+        "created_at": iso_text(get("created_at")),
+        "updated_at": iso_text(get("updated_at")),
+        "last_login": iso_text(get("last_login")),
+        "last_ip": get("last_ip"),
+        "last_password_reset": iso_text(get("last_password_reset")),
+        "logins_count": get("logins_count") or 0,
+        "blocked": bool(get("blocked")),
+        "identities": [
+            {
+                "connection": get("connection"),
+                "user_id": local_id or user_id,
+                "provider": get("provider") or provider,
+                "isSocial": False,
+            }
+        ],
+        "app_metadata": _metadata(get("app_metadata")),
+        "user_metadata": _metadata(get("user_metadata")),
         "multifactor": [],
     }
     return {k: v for k, v in document.items() if v is not None}

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from userdesk.tenant import ids
@@ -68,7 +70,8 @@ def _domain(email: str | None) -> str | None:
 
 @dataclass
 class SearchResult:
-    users: list[User]
+    # Plain rows of the repository's LISTED_COLUMNS, attributes named as User's.
+    users: list[Row[Any]]
     paging: Paging
     total: int | None
 
@@ -91,12 +94,18 @@ class UserService:
         sort: str | None,
         connection: str | None,
         with_total: bool,
+        columns: Sequence[str] | None = None,
     ) -> SearchResult:
         paging = Paging.of(page, per_page).capped()
         query = UserQuery(q=q, connection=connection or None, sort=parse_sort(sort, USER_SORT))
         try:
             found, total = self.users.find(
-                query, paging.start, paging.limit, cap=SEARCH_CAP, with_total=with_total
+                query,
+                paging.start,
+                paging.limit,
+                cap=SEARCH_CAP,
+                with_total=with_total,
+                columns=columns,
             )
         except QuerySyntaxError as exc:
             raise InvalidQuery(f"Invalid query: {exc}") from None
