@@ -35,7 +35,8 @@ class TenantContext:
         return {f"{origin}/api/v2/", f"https://{host}/api/v2/", f"http://{host}/api/v2/"}
 
 
-def get_tenant(request: Request) -> TenantContext:
+async def get_tenant(request: Request) -> TenantContext:
+    # async: a sync dependency would cost every request a trip to the thread pool.
     tenant: TenantContext = request.app.state.tenant
     return tenant
 

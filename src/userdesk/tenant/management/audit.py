@@ -41,8 +41,8 @@ class ApiCall:
 class RequireWriteScope(RequireScope):
     """Like ``RequireScope``, for writes: the route gets the call its log event describes."""
 
-    def __call__(self, caller: Authenticated, request: Request) -> ApiCall:  # type: ignore[override]
-        return ApiCall.of(request, super().__call__(caller))
+    async def __call__(self, caller: Authenticated, request: Request) -> ApiCall:  # type: ignore[override]
+        return ApiCall.of(request, await super().__call__(caller))
 
 
 class ApiCallLog:

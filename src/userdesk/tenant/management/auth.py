@@ -1,9 +1,17 @@
-"""Bearer-token authentication and per-route scope checks of the Management API."""
+"""Bearer-token authentication and per-route scope checks of the Management API.
+
+The dependencies are ``async``: they do no I/O, and a sync dependency costs every request a
+trip to the thread pool. Verified tokens are remembered by their SHA-256 until they expire,
+so a client that sends the same token all day pays for one signature check.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -23,6 +31,37 @@ class Caller:
     scopes: frozenset[str]
 
 
+class VerifiedTokens:
+    """Claims of verified Management tokens by the token's SHA-256, until ``exp``; bounded.
+
+    The signing keys are loaded once per process and the issuer and audiences are fixed, so
+    a token that verified once verifies again until it expires; expiry is checked on every
+    hit, and an expired token goes through full verification again for the exact refusal.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._entries: OrderedDict[bytes, tuple[float, dict[str, Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def verify(self, tenant: Tenant, token: str) -> dict[str, Any]:
+        key = hashlib.sha256(token.encode()).digest()
+        now = clock.epoch()
+        with self._lock:
+            hit = self._entries.get(key)
+        if hit is not None and now < hit[0]:
+            return hit[1]
+        claims = tenant.keys.verify_access_token(
+            token, issuer=tenant.issuer, audiences=tenant.management_audiences
+        )
+        # Verified means ``exp`` is a number in the future and ``nbf``, if any, has passed.
+        with self._lock:
+            self._entries[key] = (float(claims["exp"]), claims)
+            if len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return claims
+
+
 def _bearer(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -33,12 +72,11 @@ def _bearer(request: Request) -> str:
     return token.strip()
 
 
-def authenticate(request: Request, tenant: Tenant) -> Caller:
+async def authenticate(request: Request, tenant: Tenant) -> Caller:
     token = _bearer(request)
+    verified: VerifiedTokens = request.app.state.management_tokens
     try:
-        claims = tenant.keys.verify_access_token(
-            token, issuer=tenant.issuer, audiences=tenant.management_audiences
-        )
+        claims = verified.verify(tenant, token)
     except TokenRejected as exc:
         raise Unauthorized(str(exc)) from exc
     scope = claims.get("scope", "")
@@ -64,7 +102,7 @@ class RequireScope:
     def __init__(self, *scopes: str) -> None:
         self.scopes = list(scopes)
 
-    def __call__(self, caller: Authenticated) -> Caller:
+    async def __call__(self, caller: Authenticated) -> Caller:
         if not caller.scopes.intersection(self.scopes):
             raise InsufficientScope(self.scopes)
         return caller

@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, FastAPI
 
+from userdesk.tenant.management.auth import VerifiedTokens
 from userdesk.tenant.management.errors import install_handlers
 from userdesk.tenant.management.logs.routes import router as logs_router
 from userdesk.tenant.management.ratelimit import RateLimiter, RateLimitHeaders
@@ -17,6 +18,7 @@ router.include_router(logs_router)
 def install(app: FastAPI) -> None:
     limiter = RateLimiter(app.state.tenant.settings.rate_limit_per_minute)
     app.state.management_rate_limiter = limiter
+    app.state.management_tokens = VerifiedTokens()
     app.add_middleware(RateLimitHeaders, limiter=limiter)
     install_handlers(app)
     app.include_router(router)
