@@ -31,3 +31,12 @@ def create_app(settings: TenantSettings, boot: BootResult | None = None) -> Fast
     install_oidc(app)
     install_management(app)
     return app
+
+
+def from_environment() -> FastAPI:
+    """The app each worker of ``userdesk tenant serve --workers N`` builds.
+
+    The command provisions the tenant first and hands its settings down in the environment
+    (``USERDESK_DATA_DIR``, ``USERDESK_TENANT_PUBLIC_URL``), where ``TenantSettings`` reads them.
+    """
+    return create_app(TenantSettings())
