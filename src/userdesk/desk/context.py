@@ -33,28 +33,34 @@ class DeskContext:
     accounts: StaffAccounts
 
 
-def get_context(request: Request) -> DeskContext:
+def _context(request: Request) -> DeskContext:
     context: DeskContext = request.app.state.desk
     return context
 
 
-def get_directory(request: Request) -> DirectoryGateway:
-    return get_context(request).directory
+# The dependencies are async: they do no I/O, and a sync dependency costs every request a
+# trip to the thread pool.
+async def get_context(request: Request) -> DeskContext:
+    return _context(request)
 
 
-def get_audit(request: Request) -> AuditLog:
-    return get_context(request).audit
+async def get_directory(request: Request) -> DirectoryGateway:
+    return _context(request).directory
 
 
-def get_actors(request: Request) -> ActorEmails:
-    return get_context(request).actors
+async def get_audit(request: Request) -> AuditLog:
+    return _context(request).audit
 
 
-def get_staff_service(request: Request) -> StaffService:
-    return get_context(request).staff
+async def get_actors(request: Request) -> ActorEmails:
+    return _context(request).actors
 
 
-def get_request_id(request: Request) -> str:
+async def get_staff_service(request: Request) -> StaffService:
+    return _context(request).staff
+
+
+async def get_request_id(request: Request) -> str:
     request_id: str = request.state.request_id
     return request_id
 

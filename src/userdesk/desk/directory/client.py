@@ -22,6 +22,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
+import orjson
 
 from userdesk.desk.directory.tokens import TokenSource
 from userdesk.desk.errors import (
@@ -169,8 +170,9 @@ class ManagementClient:
 
 
 def _json(response: httpx.Response) -> Any:
+    # orjson: a page of users parses several times faster than with the standard library.
     try:
-        return response.json()
+        return orjson.loads(response.content)
     except ValueError as exc:
         error = UpstreamFailed(
             f"The identity provider sent an answer that is not JSON ({response.request.method} "
