@@ -21,6 +21,14 @@ app.add_typer(tenant_app, name="tenant")
 app.add_typer(audit_app, name="audit")
 console = Console(soft_wrap=True)
 
+Workers = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        min=1,
+        help="Processes serving requests (one SQLite database, several processes: WAL)",
+    ),
+]
 DataDir = Annotated[
     Path | None,
     typer.Option("--data-dir", help="Data directory (default: $USERDESK_DATA_DIR or ./.userdesk)"),
@@ -52,9 +60,10 @@ def tenant_serve(
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8001,
     data_dir: DataDir = None,
     tls: Annotated[bool, typer.Option("--tls", help="Serve HTTPS with a local CA")] = False,
+    workers: Workers = 1,
 ) -> None:
     """Run the embedded tenant alone, for any app that speaks Auth0."""
-    from userdesk.runner import Served, run
+    from userdesk.runner import Served, run, run_workers
     from userdesk.tenant.app import create_app
     from userdesk.tenant.tls import ensure_certificates
 
@@ -72,14 +81,29 @@ def tenant_serve(
         f"Tenant at [cyan]{settings.origin}[/cyan]; configuration in "
         f"{settings.data_dir / 'tenant.json'}"
     )
-    served = Served(
-        create_app(settings, boot),
-        host,
-        port,
-        files.cert if files else None,
-        files.key if files else None,
-    )
-    run([served])
+    certfile, keyfile = (files.cert, files.key) if files else (None, None)
+    if workers > 1:
+        boot.engine.dispose()
+        run_workers(
+            "userdesk.tenant.app:from_environment",
+            _tenant_environment(settings),
+            host=host,
+            port=port,
+            workers=workers,
+            certfile=certfile,
+            keyfile=keyfile,
+        )
+        return
+    run([Served(create_app(settings, boot), host, port, certfile, keyfile)])
+
+
+def _tenant_environment(settings: TenantSettings) -> dict[str, str]:
+    """What ``TenantSettings()`` in a worker needs to read the settings given here."""
+    return {
+        "USERDESK_DATA_DIR": str(settings.data_dir.resolve()),
+        "USERDESK_TENANT_PUBLIC_URL": settings.public_url,
+        "USERDESK_TENANT_DESK_URL": settings.desk_url,
+    }
 
 
 def _provision(settings: TenantSettings, *, require_domain: bool = True):  # type: ignore[no-untyped-def]
@@ -233,6 +257,7 @@ def serve(
     port: Annotated[int, typer.Option(help="Port for the desk")] = 8000,
     tenant_port: Annotated[int, typer.Option(help="Port for the embedded tenant")] = 8001,
     data_dir: DataDir = None,
+    workers: Workers = 1,
 ) -> None:
     """Run the desk and, without AUTH0_DOMAIN, the embedded tenant beside it."""
     from userdesk.desk.app import create_app as create_desk
@@ -254,6 +279,9 @@ def serve(
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
 
+    if workers > 1:
+        _serve_workers(settings, host, port, tenant_port, workers)
+        return
     served: list[Served] = []
     if settings.embedded:
         from userdesk.tenant.app import create_app as create_tenant
@@ -271,6 +299,69 @@ def serve(
     shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::1") else host  # noqa: S104
     console.print(f"Desk at [cyan]http://{shown_host}:{port}[/cyan]")
     run(served)
+
+
+def _serve_workers(
+    settings: Settings, host: str, port: int, tenant_port: int, workers: int
+) -> None:
+    """``serve --workers N``: the desk in N processes and, embedded, the tenant in N more.
+
+    The embedded tenant runs under its own supervisor process; each desk worker builds the
+    desk from the environment set here, the embedded tenant's connection settings included.
+    """
+    import multiprocessing
+
+    from userdesk.runner import run_workers
+
+    _migrate(settings)
+    environment = {"USERDESK_DATA_DIR": str(settings.data_dir.resolve())}
+    tenant = None
+    if settings.embedded:
+        tenant_settings = _embedded_tenant_settings(settings.data_dir, tenant_port, port)
+        boot = _provision(tenant_settings)
+        boot.engine.dispose()
+        _announce_admin(boot.generated_admin_password, tenant_settings.admin_email)
+        document = boot.tenant_json
+        environment |= {
+            "AUTH0_DOMAIN": document["domain"],
+            "AUTH0_AUDIENCE": document["api_audience"],
+            "CLIENT_ID": document["backend"]["client_id"],
+            "CLIENT_SECRET": document["backend"]["client_secret"],
+            "AUTH0_SPA_CLIENT_ID": document["spa_client_id"],
+        }
+        tenant = multiprocessing.get_context("spawn").Process(
+            target=_embedded_tenant_workers,
+            args=(_tenant_environment(tenant_settings), tenant_port, workers),
+            name="userdesk-tenant",
+        )
+        tenant.start()
+        console.print(f"Embedded tenant at [cyan]{tenant_settings.origin}[/cyan]")
+    shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::1") else host  # noqa: S104
+    console.print(f"Desk at [cyan]http://{shown_host}:{port}[/cyan], {workers} workers")
+    try:
+        run_workers(
+            "userdesk.desk.app:from_environment",
+            environment,
+            host=host,
+            port=port,
+            workers=workers,
+        )
+    finally:
+        if tenant is not None:
+            tenant.terminate()
+            tenant.join(30)
+
+
+def _embedded_tenant_workers(environment: dict[str, str], port: int, workers: int) -> None:
+    from userdesk.runner import run_workers
+
+    run_workers(
+        "userdesk.tenant.app:from_environment",
+        environment,
+        host="127.0.0.1",
+        port=port,
+        workers=workers,
+    )
 
 
 if __name__ == "__main__":

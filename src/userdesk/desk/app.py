@@ -29,10 +29,16 @@ from userdesk.desk.context import DeskContext
 from userdesk.desk.directory.actors import ActorEmails
 from userdesk.desk.directory.client import ManagementClient, RetryPolicy
 from userdesk.desk.directory.gateway import DirectoryGateway
-from userdesk.desk.directory.tokens import ClientCredentials, Clock, TokenSource
+from userdesk.desk.directory.tokens import (
+    SHARED_TOKEN_FILE,
+    ClientCredentials,
+    Clock,
+    TokenFile,
+    TokenSource,
+)
 from userdesk.desk.events.routes import router as events_router
 from userdesk.desk.security import install_security_headers
-from userdesk.desk.settings import Settings, SettingsError
+from userdesk.desk.settings import Settings, SettingsError, load_settings
 from userdesk.desk.staff.accounts import StaffAccounts
 from userdesk.desk.staff.routes import router as staff_router
 from userdesk.desk.staff.service import StaffService
@@ -86,6 +92,7 @@ def create_app(
     clock: Clock | None = None,
     retry: RetryPolicy | None = None,
     upstream_timeout: float = 10.0,
+    shared_token: Path | None = None,
 ) -> FastAPI:
     """The desk for ``settings``; the keyword options exist for tests of expiry and faults."""
     secret = settings.client_secret
@@ -111,7 +118,12 @@ def create_app(
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
             headers={"User-Agent": f"userdesk/{__version__}"},
         ) as http:
-            tokens = TokenSource(http, credentials, **({"clock": clock} if clock else {}))
+            tokens = TokenSource(
+                http,
+                credentials,
+                **({"clock": clock} if clock else {}),
+                shared=TokenFile(shared_token) if shared_token else None,
+            )
             directory = DirectoryGateway(
                 ManagementClient(http, f"{settings.origin}/api/v2", tokens, retry)
             )
@@ -166,3 +178,13 @@ def create_app(
         remote_images=settings.remote_avatars,
     )
     return app
+
+
+def from_environment() -> FastAPI:
+    """The app each worker of ``userdesk serve --workers N`` builds from the environment.
+
+    The workers share one Management API token through a file in the data directory, so the
+    deployment still makes one client-credentials exchange, not one per worker.
+    """
+    settings = load_settings()
+    return create_app(settings, shared_token=settings.data_dir / SHARED_TOKEN_FILE)

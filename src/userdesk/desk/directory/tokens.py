@@ -4,15 +4,25 @@ Auth0 counts token requests against a quota of their own, so the token is reused
 before ``expires_in``, refreshed in the background once it enters the last part of its life,
 and however many requests arrive together while there is no usable token, only one exchange
 runs; the others wait on it.
+
+Served by several worker processes (``userdesk serve --workers N``), the desk shares the token
+through a ``TokenFile`` in the data directory: one worker exchanges under a file lock, the
+others wait on the lock and read its token. That covers one machine; several machines would
+share it through Redis.
 """
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import json
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -29,6 +39,7 @@ REFRESH_AHEAD = 0.8
 # After the provider rejects the credentials, answer from memory for this long instead of
 # sending the same wrong secret again on every request.
 REJECTION_COOLDOWN = 30.0
+SHARED_TOKEN_FILE = "management-token.json"
 
 
 @dataclass(frozen=True)
@@ -49,16 +60,59 @@ class _Token:
     expires_at: float
 
 
+class TokenFile:
+    """A token shared by the processes of one machine: a JSON file (0600) and its lock file.
+
+    Entries name the token URL, client and audience they were issued for (never the secret),
+    so a data directory pointed at another tenant never hands out the wrong token. Times in
+    the file are wall-clock seconds; each process turns them into its own clock's.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock_path = path.with_name(path.name + ".lock")
+
+    def lock(self) -> int:
+        """Block until this process holds the lock; returns the descriptor to ``unlock``."""
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return fd
+
+    @staticmethod
+    def unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+    def read(self, key: str) -> dict[str, Any] | None:
+        try:
+            entry = json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            return None
+        return entry if isinstance(entry, dict) and entry.get("key") == key else None
+
+    def write(self, entry: dict[str, Any]) -> None:
+        partial = self.path.with_name(self.path.name + ".partial")
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            json.dump(entry, out)
+        os.replace(partial, self.path)
+
+
 class TokenSource:
     def __init__(
         self,
         http: httpx.AsyncClient,
         credentials: ClientCredentials,
         clock: Clock = time.monotonic,
+        shared: TokenFile | None = None,
     ) -> None:
         self._http = http
         self._credentials = credentials
         self._clock = clock
+        self._shared = shared
+        # A token the Management API refused: never taken back from the shared file.
+        self._refused: str | None = None
         self._token: _Token | None = None
         self._inflight: asyncio.Task[_Token] | None = None
         self._rejected: tuple[float, UpstreamUnavailable] | None = None
@@ -80,6 +134,7 @@ class TokenSource:
 
     def invalidate(self, value: str) -> None:
         """Forget ``value`` after the Management API refused it (revoked, key rotated...)."""
+        self._refused = value
         if self._token is not None and self._token.value == value:
             self._token = None
 
@@ -97,6 +152,41 @@ class TokenSource:
             self._rejected = None
 
     async def _fetch(self) -> _Token:
+        if self._shared is None:
+            return await self._exchange()
+        shared = self._shared
+        creds = self._credentials
+        key = f"{creds.token_url} {creds.client_id} {creds.audience}"
+        fd = await asyncio.to_thread(shared.lock)
+        try:
+            entry = await asyncio.to_thread(shared.read, key)
+            # Wall-clock seconds in the file, this source's clock in memory.
+            offset = self._clock() - time.time()
+            if (
+                entry is not None
+                and entry.get("access_token") != self._refused
+                and time.time() < float(entry["refresh_at"])
+            ):
+                return _Token(
+                    value=str(entry["access_token"]),
+                    refresh_at=float(entry["refresh_at"]) + offset,
+                    expires_at=float(entry["expires_at"]) + offset,
+                )
+            token = await self._exchange()
+            await asyncio.to_thread(
+                shared.write,
+                {
+                    "key": key,
+                    "access_token": token.value,
+                    "refresh_at": token.refresh_at - offset,
+                    "expires_at": token.expires_at - offset,
+                },
+            )
+            return token
+        finally:
+            shared.unlock(fd)
+
+    async def _exchange(self) -> _Token:
         creds = self._credentials
         started = self._clock()
         try:
