@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -13,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from userdesk.tenant.keys import KeyRing
 from userdesk.tenant.oidc.cors import WebOrigins
 from userdesk.tenant.settings import TenantSettings
+from userdesk.tenant.store.db import make_read_sessionmaker
 
 
 @dataclass
@@ -22,6 +25,15 @@ class TenantContext:
     sessions: sessionmaker[Session]
     keys: KeyRing
     web_origins: WebOrigins
+    # Held by a Management API write for its whole transaction: SQLite lets one writer in at
+    # a time anyway, and a waiter on this lock wakes the moment the writer ends, where one
+    # waiting in SQLite's busy handler polls with sleeps that grow to 100 ms.
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @cached_property
+    def read_sessions(self) -> sessionmaker[Session]:
+        """Sessions for requests that only read (no write lock on SQLite)."""
+        return make_read_sessionmaker(self.engine)
 
     @property
     def issuer(self) -> str:
@@ -44,10 +56,18 @@ async def get_tenant(request: Request) -> TenantContext:
 Tenant = Annotated[TenantContext, Depends(get_tenant)]
 
 
-def get_db(tenant: Tenant) -> Iterator[Session]:
+_READS = frozenset({"GET", "HEAD"})
+
+
+def get_db(request: Request, tenant: Tenant) -> Iterator[Session]:
     # scope="function" below: the transaction commits before the response is sent, so a
-    # client that reads right after a write always sees it.
-    with tenant.sessions() as session, session.begin():
+    # client that reads right after a write always sees it. Management API reads never write,
+    # so they take no write lock; every other request's transaction takes it when it begins.
+    if request.method in _READS and request.url.path.startswith("/api/v2/"):
+        with tenant.read_sessions() as session, session.begin():
+            yield session
+        return
+    with tenant.write_lock, tenant.sessions() as session, session.begin():
         yield session
 
 

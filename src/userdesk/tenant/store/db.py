@@ -17,7 +17,19 @@ from userdesk.locks import exclusive
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+# An execution option: transactions of an engine carrying it only read (see make_engine).
+READ_ONLY = "userdesk_read_only"
+
+
 def make_engine(url: str) -> Engine:
+    """The tenant's engine. On SQLite, several processes may share the database (WAL).
+
+    Every transaction starts with ``BEGIN IMMEDIATE``, taking the write lock up front, unless
+    its engine carries ``READ_ONLY`` (``make_read_sessionmaker``): a deferred transaction that
+    reads and then writes fails at once (SQLITE_BUSY, no waiting) when another process wrote
+    in between, while an immediate one waits its turn behind the writer that holds the lock.
+    The driver's own transaction handling is off so that SQLAlchemy's BEGIN is the one sent.
+    """
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=10
@@ -25,12 +37,18 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection: Any) -> None:
+            read_only = connection.get_execution_options().get(READ_ONLY, False)
+            connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -67,6 +85,11 @@ def migrate(engine: Engine, data_dir: Path | None = None) -> None:
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def make_read_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that only read: they take no write lock, and never wait for one."""
+    return sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
 
 @contextmanager

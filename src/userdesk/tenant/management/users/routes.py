@@ -64,7 +64,7 @@ async def list_users(
     names = field_list(fields)
 
     def answer() -> bytes:
-        with tenant.sessions() as session:
+        with tenant.read_sessions() as session:
             result = UserService(session).search(
                 q=q,
                 page=page,
