@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy.orm import sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from userdesk import __version__
@@ -113,6 +114,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = audit_db.make_engine(settings.audit_database_url)
         await audit_db.migrate(engine)
+        write_engine = audit_db.make_write_engine(settings.audit_database_url)
         async with httpx.AsyncClient(
             timeout=httpx.Timeout(upstream_timeout, connect=min(3.0, upstream_timeout)),
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
@@ -139,7 +141,10 @@ def create_app(
                     audience=audience,
                 ),
                 audit_engine=engine,
-                audit=AuditLog(audit_db.make_sessions(engine)),
+                audit=AuditLog(
+                    audit_db.make_sessions(engine),
+                    sessionmaker(write_engine, expire_on_commit=False) if write_engine else None,
+                ),
                 actors=actors,
                 staff=StaffService(directory, actors),
                 accounts=StaffAccounts(directory, **({"clock": clock} if clock else {})),
@@ -152,6 +157,8 @@ def create_app(
             finally:
                 pruning.cancel()
                 await engine.dispose()
+                if write_engine is not None:
+                    write_engine.dispose()
 
     app = FastAPI(
         title="Userdesk API",

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from userdesk.desk.audit.models import AuditEntry
 
@@ -38,6 +39,13 @@ def is_redacted(snapshot: dict[str, Any] | None) -> bool:
 class AuditRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    @staticmethod
+    def insert(session: Session, entry: AuditEntry) -> int:
+        """Add ``entry`` in a sync session (a write run in one thread hop); its new id."""
+        session.add(entry)
+        session.flush()
+        return entry.id
 
     async def add(self, entry: AuditEntry) -> AuditEntry:
         self.session.add(entry)

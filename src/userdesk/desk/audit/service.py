@@ -6,18 +6,23 @@ A write that crashes the desk half-way, or whose upstream call never returns, st
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from userdesk.desk.audit.models import AuditEntry
 from userdesk.desk.audit.repository import AuditFilter, AuditRepository, is_redacted
 from userdesk.desk.auth import Staff
 from userdesk.desk.errors import DeskError, NotFound
+
+T = TypeVar("T")
 
 # Entries redacted per transaction, so a long backlog never holds the database for long.
 BATCH = 500
@@ -33,8 +38,30 @@ class Recording:
 
 
 class AuditLog:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        write_sessions: sessionmaker[Session] | None = None,
+    ) -> None:
         self._sessions = sessions
+        # With ``write_sessions`` (SQLite: audit_db.make_write_engine), each write transaction
+        # runs whole in a worker thread: one trip through the event loop instead of one per
+        # statement. One write at a time per process: SQLite admits one writer anyway, and
+        # the next starts the moment the last commits, where writers racing for the database
+        # lock poll in SQLite's busy handler with sleeps up to 100 ms.
+        self._write_sessions = write_sessions
+        self._writing = threading.Lock()
+
+    async def _write(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in one committed write transaction."""
+        if self._write_sessions is None:
+            async with self._sessions() as session, session.begin():
+                return await session.run_sync(work)
+        return await asyncio.to_thread(self._write_in_thread, self._write_sessions, work)
+
+    def _write_in_thread(self, sessions: sessionmaker[Session], work: Callable[[Session], T]) -> T:
+        with self._writing, sessions() as session, session.begin():
+            return work(session)
 
     @asynccontextmanager
     async def write(
@@ -57,41 +84,36 @@ class AuditLog:
     ) -> None:
         """Record a write refused before anything was attempted (missing permission)."""
         now = datetime.now(UTC)
-        async with self._sessions() as session, session.begin():
-            await AuditRepository(session).add(
-                AuditEntry(
-                    request_id=request_id,
-                    actor_sub=actor.sub,
-                    actor_email=actor.email,
-                    action=action,
-                    target=target,
-                    outcome="denied",
-                    attempted_at=now,
-                    completed_at=now,
-                    message=message,
-                )
-            )
+        entry = AuditEntry(
+            request_id=request_id,
+            actor_sub=actor.sub,
+            actor_email=actor.email,
+            action=action,
+            target=target,
+            outcome="denied",
+            attempted_at=now,
+            completed_at=now,
+            message=message,
+        )
+        await self._write(lambda session: AuditRepository.insert(session, entry))
 
     async def _attempted(self, actor: Staff, action: str, target: str, request_id: str) -> int:
-        async with self._sessions() as session, session.begin():
-            entry = await AuditRepository(session).add(
-                AuditEntry(
-                    request_id=request_id,
-                    actor_sub=actor.sub,
-                    actor_email=actor.email,
-                    action=action,
-                    target=target,
-                    outcome="attempted",
-                    attempted_at=datetime.now(UTC),
-                )
-            )
-            return entry.id
+        entry = AuditEntry(
+            request_id=request_id,
+            actor_sub=actor.sub,
+            actor_email=actor.email,
+            action=action,
+            target=target,
+            outcome="attempted",
+            attempted_at=datetime.now(UTC),
+        )
+        return await self._write(lambda session: AuditRepository.insert(session, entry))
 
     async def _completed(
         self, recording: Recording, outcome: str, status: int | None, message: str | None
     ) -> None:
-        async with self._sessions() as session, session.begin():
-            entry = await AuditRepository(session).get(recording.entry_id)
+        def complete(session: Session) -> None:
+            entry = session.get(AuditEntry, recording.entry_id)
             if entry is None:  # pragma: no cover - rows are never deleted
                 return
             entry.outcome = outcome
@@ -100,6 +122,8 @@ class AuditLog:
             if recording.snapshot is not None:
                 entry.snapshot = recording.snapshot
             entry.completed_at = datetime.now(UTC)
+
+        await self._write(complete)
 
     async def redact_snapshots(self, older_than: timedelta, now: datetime | None = None) -> int:
         """Replace snapshots older than ``older_than`` by a stub; how many were redacted.
