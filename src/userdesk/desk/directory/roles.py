@@ -6,6 +6,8 @@ totals are asked for; either is read. Reading a user's roles needs the ``read:ro
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import TypeVar
 from urllib.parse import quote
 
@@ -17,6 +19,9 @@ from userdesk.desk.errors import NotFound, UpstreamFailed
 
 # Auth0's page size limit; a staff member with more roles than this is not a real case.
 PER_PAGE = 100
+# How long the holders of a permission are reused: finding them costs a read of every role
+# and its permissions, and every delete asks (the last-admin check).
+HOLDERS_TTL = 30.0
 
 
 class Role(BaseModel):
@@ -46,13 +51,41 @@ _Row = TypeVar("_Row", bound=BaseModel)
 class RolesApi:
     def __init__(self, client: ManagementClient) -> None:
         self._client = client
+        # (permission, API) -> (found at, holders)
+        self._holders: dict[tuple[str, str], tuple[float, set[str]]] = {}
+        # One search at a time: deletes arriving together wait for it rather than each
+        # reading every role again.
+        self._finding = asyncio.Lock()
 
-    async def holders_of(self, permission: str, api_identifier: str) -> set[str]:
+    async def holders_of(
+        self, permission: str, api_identifier: str, *, fresh: bool = False
+    ) -> set[str]:
         """Ids of the users who hold ``permission`` of the API through one of their roles.
 
         The Management API cannot list users by a permission granted to them directly, so
-        only holders through roles are found.
+        only holders through roles are found. Unless ``fresh``, the answer may be up to
+        ``HOLDERS_TTL`` seconds old; ``forget_user`` takes a deleted user out of it at once.
         """
+        key = (permission, api_identifier)
+        asked_at = time.monotonic()
+        async with self._finding:
+            known = self._holders.get(key)
+            if known is not None and (
+                known[0] >= asked_at or (not fresh and asked_at - known[0] < HOLDERS_TTL)
+            ):
+                # Found after this call began (by the call it waited for), or recent enough.
+                return set(known[1])
+            found_at = time.monotonic()
+            holders = await self._find_holders(permission, api_identifier)
+            self._holders[key] = (found_at, holders)
+            return set(holders)
+
+    def forget_user(self, user_id: str) -> None:
+        """Take a user who no longer exists out of the holders remembered."""
+        for _found_at, holders in self._holders.values():
+            holders.discard(user_id)
+
+    async def _find_holders(self, permission: str, api_identifier: str) -> set[str]:
         holders: set[str] = set()
         for role in await self._list("/roles", "roles", Role):
             path = f"/roles/{quote(role.id, safe='')}"

@@ -56,18 +56,25 @@ class UserService:
             record.snapshot = user.snapshot()
             record.upstream_status = await self._users.delete(user_id)
         self._accounts.forget(user_id)
+        self._roles.forget_user(user_id)
 
     async def ensure_not_last_admin(self, user_id: str) -> None:
         """Refuse a change that would leave nobody holding ``manage:users``.
 
-        Without such a holder nobody can sign in to the desk to repair anything.
+        Without such a holder nobody can sign in to the desk to repair anything. The holders
+        may come from a few seconds ago when they clearly allow the change (the user is not
+        among them, and others are); deleting a holder, or a refusal, reads them afresh.
         """
         manage = Permission.MANAGE_USERS.value
         holders = await self._roles.holders_of(manage, self._staff_api)
+        if user_id in holders or not holders:
+            holders = await self._roles.holders_of(manage, self._staff_api, fresh=True)
+        if holders - {user_id}:
+            return  # someone else holds it, whatever this user holds
         holds = user_id in holders or manage in await self._roles.direct_permissions(
             user_id, self._staff_api
         )
-        if holds and not holders - {user_id}:
+        if holds:
             raise Conflict(
                 f"{user_id} is the last staff member who holds {manage}: give another "
                 "staff member that permission first"
