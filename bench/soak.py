@@ -7,7 +7,9 @@ list a page, search with ``q``, view a user, or delete one (each user is deleted
 every answer has one right status). Prints requests, errors (must be 0) and p50/p99 per action
 and overall; exits 1 on any error.
 
-    .venv/bin/python bench/soak.py [--seconds 60] [--sessions 50] [--users 5000]
+    .venv/bin/python bench/soak.py [--seconds 60] [--sessions 50] [--users 5000] [--workers 1]
+
+``--workers N`` serves the desk and the embedded tenant with N processes each.
 """
 
 from __future__ import annotations
@@ -151,12 +153,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--users", type=int, default=5000, help="demo users in the tenant")
+    parser.add_argument("--workers", type=int, default=1, help="processes of desk and tenant")
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="userdesk-soak-"))
     desk_port, tenant_port = free_port(), free_port()
     env = base_env(USERDESK_TENANT_DEMO_USERS=str(args.users))
     command = ["serve", "--port", str(desk_port), "--tenant-port", str(tenant_port)]
+    if args.workers > 1:
+        command += ["--workers", str(args.workers)]
     try:
         with servers(data_dir) as running:
             running.start([*command, "--data-dir", str(data_dir)], env)
@@ -169,7 +174,8 @@ def main() -> None:
             tokens = [staff_token(tenant, config) for _ in range(args.sessions)]
             pool = targets(tenant, config)
             print(
-                f"soak: {args.sessions} staff sessions, {args.seconds:.0f} s, mix "
+                f"soak: {args.sessions} staff sessions, {args.workers} worker(s), "
+                f"{args.seconds:.0f} s, mix "
                 + ", ".join(f"{a} {w}%" for a, w in ACTIONS.items())
                 + f"; {len(pool.delete)} users available to delete"
             )

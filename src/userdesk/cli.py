@@ -353,7 +353,13 @@ def _serve_workers(
 
 
 def _embedded_tenant_workers(environment: dict[str, str], port: int, workers: int) -> None:
+    import sys
+
     from userdesk.runner import run_workers
+
+    # multiprocessing gives a child a stdin whose descriptor its own children do not inherit;
+    # uvicorn would hand that descriptor on to its workers, and skips a stdin of None.
+    sys.stdin = None  # type: ignore[assignment]
 
     run_workers(
         "userdesk.tenant.app:from_environment",
