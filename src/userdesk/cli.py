@@ -359,7 +359,7 @@ def _embedded_tenant_workers(environment: dict[str, str], port: int, workers: in
 
     # multiprocessing gives a child a stdin whose descriptor its own children do not inherit;
     # uvicorn would hand that descriptor on to its workers, and skips a stdin of None.
-    sys.stdin = None  # type: ignore[assignment]
+    sys.stdin = None
 
     run_workers(
         "userdesk.tenant.app:from_environment",

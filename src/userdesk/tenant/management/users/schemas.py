@@ -208,7 +208,7 @@ def _metadata(value: Any) -> Any:
     return value or {}
 
 
-def listed_user(row: Mapping[str, Any]) -> dict[str, Any]:
+def listed_user(row: Mapping[Any, Any]) -> dict[str, Any]:
     """``user_json`` of a row read with the repository's ``LISTED_COLUMNS`` (or some of them:
     fields whose columns were not read come out wrong, and are the ones ``fields`` drops)."""
     get = row.get
