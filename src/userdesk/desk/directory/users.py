@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError
 
 from userdesk.desk.directory.client import ManagementClient
 from userdesk.desk.errors import BadQuery, NotFound, SearchCapReached, UpstreamFailed
@@ -72,7 +72,11 @@ class DirectoryUser(BaseModel):
 
     @property
     def raw(self) -> dict[str, Any]:
-        return self._raw
+        # Straight from pydantic's store of private attributes: the usual way, through
+        # BaseModel.__getattr__, costs more than validating the user did.
+        private = self.__pydantic_private__ or {}
+        raw: dict[str, Any] = private.get("_raw", {})
+        return raw
 
     def snapshot(self) -> dict[str, Any]:
         """The user as the provider described it, for the audit log."""
@@ -149,10 +153,20 @@ def _user(body: Any) -> DirectoryUser:
     return user
 
 
+_USER_ROWS = TypeAdapter(list[DirectoryUser])
+
+
 def _users(rows: Any) -> list[DirectoryUser]:
     if not isinstance(rows, list):
         raise _malformed("GET /users")
-    return [_user(row) for row in rows]
+    # One validation call for the page, not one per user.
+    try:
+        users = _USER_ROWS.validate_python(rows)
+    except ValidationError as exc:
+        raise _malformed("a user") from exc
+    for user, row in zip(users, rows, strict=True):
+        user._raw = row
+    return users
 
 
 def _count(value: Any) -> int:

@@ -63,7 +63,7 @@ async def list_users(
 ) -> Response:
     found = await users.search(q, page, per_page, sort)
     answer = UserList(
-        users=[UserRead.from_directory(u) for u in found.users],
+        users=UserRead.many_from_directory(found.users),
         total=found.total,
         total_is_capped=found.total_is_capped,
         page=page,
