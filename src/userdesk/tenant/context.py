@@ -63,7 +63,7 @@ def get_db(request: Request, tenant: Tenant) -> Iterator[Session]:
     # scope="function" below: the transaction commits before the response is sent, so a
     # client that reads right after a write always sees it. Management API reads never write,
     # so they take no write lock; every other request's transaction takes it when it begins.
-    if request.method in _READS and request.url.path.startswith("/api/v2/"):
+    if request.method in _READS and request.scope["path"].startswith("/api/v2/"):
         with tenant.read_sessions() as session, session.begin():
             yield session
         return

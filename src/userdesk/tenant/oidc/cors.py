@@ -17,6 +17,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from userdesk.tenant.oidc.repository import ClientRepository
+from userdesk.tenant.store.db import READ_ONLY
 from userdesk.tenant.store.models import Client
 
 CORS_PATHS = frozenset({"/oauth/token", "/oauth/revoke", "/userinfo"})
@@ -45,6 +46,8 @@ class WebOrigins:
         if origins is None:
             generation = self._generation
             with self._sessions() as session:
+                # A read on the event loop: it must never wait for a writer's lock.
+                session.connection(execution_options={READ_ONLY: True})
                 origins = frozenset(ClientRepository(session).web_origins())
             with self._lock:
                 # A write committed during the read leaves the cache empty for the next call.
