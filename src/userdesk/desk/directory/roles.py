@@ -27,11 +27,23 @@ class Role(BaseModel):
     description: str | None = None
 
 
+class _Source(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    source_type: str
+
+
 class _Grant(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     permission_name: str
     resource_server_identifier: str
+    # A user's permission list says where each came from (DIRECT or ROLE); a role's has none.
+    sources: list[_Source] | None = None
+
+    @property
+    def direct(self) -> bool:
+        return self.sources is None or any(s.source_type == "DIRECT" for s in self.sources)
 
 
 class _Member(BaseModel):
@@ -80,7 +92,9 @@ class RolesApi:
         except NotFound as exc:
             raise UserNotFound(user_id) from exc
         return {
-            g.permission_name for g in granted if g.resource_server_identifier == api_identifier
+            g.permission_name
+            for g in granted
+            if g.resource_server_identifier == api_identifier and g.direct
         }
 
     async def _list(self, path: str, key: str, model: type[_Row]) -> list[_Row]:
