@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from userdesk.private_files import private_umask, secure
 from userdesk.tenant import ids
 from userdesk.tenant.keys import create_signing_key, utcnow
-from userdesk.tenant.passwords import hash_password
+from userdesk.tenant.passwords import hash_client_secret, hash_password
 from userdesk.tenant.seed import CONNECTION, seed_users
 from userdesk.tenant.settings import TenantSettings
 from userdesk.tenant.store.db import make_engine, make_sessionmaker, migrate, transaction
@@ -101,6 +102,7 @@ def bootstrap(settings: TenantSettings) -> BootResult:
     migrate(engine)
     sessions = make_sessionmaker(engine)
     tenant_file = data_dir / "tenant.json"
+    secure(tenant_file)
 
     with transaction(sessions) as session:
         first_start = session.scalar(select(SigningKey).limit(1)) is None
@@ -132,10 +134,12 @@ def _first_start(session: Session, settings: TenantSettings) -> tuple[dict[str, 
         refresh_reuse_interval=0,
         created_at=now,
     )
+    # The store keeps only hashes of client secrets; tenant.json (0600) hands the secrets out.
+    backend_secret, script_secret = ids.client_secret(), ids.client_secret()
     backend = Client(
         client_id=ids.client_id(),
         name="Userdesk backend (Management API)",
-        client_secret=ids.client_secret(),
+        client_secret=hash_client_secret(backend_secret),
         app_type="non_interactive",
         token_endpoint_auth_method="client_secret_post",
         grant_types=["client_credentials"],
@@ -144,7 +148,7 @@ def _first_start(session: Session, settings: TenantSettings) -> tuple[dict[str, 
     script = Client(
         client_id=ids.client_id(),
         name="Userdesk scripts",
-        client_secret=ids.client_secret(),
+        client_secret=hash_client_secret(script_secret),
         app_type="regular_web",
         token_endpoint_auth_method="client_secret_post",
         grant_types=[
@@ -233,8 +237,8 @@ def _first_start(session: Session, settings: TenantSettings) -> tuple[dict[str, 
         "management_audience": management.identifier,
         "api_audience": desk_api.identifier,
         "spa_client_id": spa.client_id,
-        "backend": {"client_id": backend.client_id, "client_secret": backend.client_secret},
-        "script_client": {"client_id": script.client_id, "client_secret": script.client_secret},
+        "backend": {"client_id": backend.client_id, "client_secret": backend_secret},
+        "script_client": {"client_id": script.client_id, "client_secret": script_secret},
         "admin": {"email": email, "password": password},
     }
     return document, (None if given else password)
@@ -267,7 +271,8 @@ def _load_document(path: Path) -> dict[str, Any]:
 
 def _write_private_json(path: Path, document: dict[str, Any]) -> None:
     tmp = path.with_suffix(".json.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with private_umask():
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         json.dump(document, fh, indent=2)
         fh.write("\n")
