@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from functools import cache
 
 import bcrypt
 
@@ -15,16 +16,29 @@ ROUNDS = 10
 CLIENT_SECRET_SCHEME = "sha256$"
 
 
+@cache
+def _dummy_hash() -> str:
+    return hash_password("not-a-real-password")
+
+
 def hash_password(password: str) -> str:
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt(ROUNDS)).decode()
 
 
 def verify_password(password: str, hashed: str | None) -> bool:
+    """Whether ``password`` matches; every refusal costs one bcrypt check of the same cost.
+
+    A user without a password (imported or seeded without a hash) is checked against a dummy
+    hash, so a wrong login takes as long for them as for anyone: timing does not tell which
+    accounts have no password, nor which emails exist (callers pass None for those).
+    """
     if not hashed:
+        bcrypt.checkpw(password.encode(), _dummy_hash().encode())
         return False
     try:
         return bcrypt.checkpw(password.encode(), hashed.encode())
     except ValueError:
+        bcrypt.checkpw(password.encode(), _dummy_hash().encode())
         return False
 
 
