@@ -17,6 +17,15 @@ tenant_app = typer.Typer(help="The embedded tenant: a local Auth0 for developmen
 app.add_typer(tenant_app, name="tenant")
 console = Console(soft_wrap=True)
 
+ForwardedAllowIps = Annotated[
+    str | None,
+    typer.Option(
+        "--forwarded-allow-ips",
+        help="Comma-separated addresses of reverse proxies whose X-Forwarded-For is trusted "
+        "(per-IP sign-in limits then count the client's address); default: none",
+    ),
+]
+
 DataDir = Annotated[
     Path | None,
     typer.Option("--data-dir", help="Data directory (default: $USERDESK_DATA_DIR or ./.userdesk)"),
@@ -48,6 +57,7 @@ def tenant_serve(
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8001,
     data_dir: DataDir = None,
     tls: Annotated[bool, typer.Option("--tls", help="Serve HTTPS with a local CA")] = False,
+    forwarded_allow_ips: ForwardedAllowIps = None,
 ) -> None:
     """Run the embedded tenant alone, for any app that speaks Auth0."""
     from userdesk.runner import Served, run
@@ -75,6 +85,7 @@ def tenant_serve(
         port,
         files.cert if files else None,
         files.key if files else None,
+        forwarded_allow_ips,
     )
     run([served])
 
@@ -125,6 +136,7 @@ def serve(
     port: Annotated[int, typer.Option(help="Port for the desk")] = 8000,
     tenant_port: Annotated[int, typer.Option(help="Port for the embedded tenant")] = 8001,
     data_dir: DataDir = None,
+    forwarded_allow_ips: ForwardedAllowIps = None,
 ) -> None:
     """Run the desk and, without AUTH0_DOMAIN, the embedded tenant beside it."""
     from userdesk.desk.app import create_app as create_desk
@@ -145,12 +157,21 @@ def serve(
         tenant_settings = _embedded_tenant_settings(settings.data_dir, tenant_port, port)
         boot = bootstrap(tenant_settings)
         _announce_admin(boot.generated_admin_password, tenant_settings.admin_email)
-        served.append(Served(create_tenant(tenant_settings, boot), "127.0.0.1", tenant_port))
+        served.append(
+            Served(
+                create_tenant(tenant_settings, boot),
+                "127.0.0.1",
+                tenant_port,
+                forwarded_allow_ips=forwarded_allow_ips,
+            )
+        )
         settings = settings.for_embedded_tenant(boot.tenant_json)
         console.print(f"Embedded tenant at [cyan]{tenant_settings.origin}[/cyan]")
     else:
         console.print(f"Using the tenant at [cyan]{settings.origin}[/cyan]")
-    served.append(Served(create_desk(settings), host, port))
+    served.append(
+        Served(create_desk(settings), host, port, forwarded_allow_ips=forwarded_allow_ips)
+    )
     shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::1") else host  # noqa: S104
     console.print(f"Desk at [cyan]http://{shown_host}:{port}[/cyan]")
     run(served)

@@ -17,6 +17,8 @@ class Served:
     port: int
     certfile: Path | None = None
     keyfile: Path | None = None
+    # Proxies whose X-Forwarded-For/-Proto are believed ("10.0.0.1,10.0.0.2", "*"); None: none.
+    forwarded_allow_ips: str | None = None
 
 
 def _config(s: Served) -> uvicorn.Config:
@@ -25,7 +27,8 @@ def _config(s: Served) -> uvicorn.Config:
         host=s.host,
         port=s.port,
         log_level="info",
-        proxy_headers=False,
+        proxy_headers=s.forwarded_allow_ips is not None,
+        forwarded_allow_ips=s.forwarded_allow_ips,
         server_header=False,
         ssl_certfile=str(s.certfile) if s.certfile else None,
         ssl_keyfile=str(s.keyfile) if s.keyfile else None,

@@ -27,11 +27,21 @@ def bind_loopback(port: int = 0) -> socket.socket:
 class ServerThread:
     """Serve an app on an already-bound socket until ``stop()``."""
 
-    def __init__(self, app: FastAPI, sock: socket.socket) -> None:
+    def __init__(
+        self, app: FastAPI, sock: socket.socket, *, forwarded_allow_ips: str | None = None
+    ) -> None:
         self.sock = sock
         self.port: int = sock.getsockname()[1]
+        # As `userdesk serve` runs them: X-Forwarded-For believed only from the named proxies.
         self.server = uvicorn.Server(
-            uvicorn.Config(app, log_level="warning", lifespan="on", server_header=False)
+            uvicorn.Config(
+                app,
+                log_level="warning",
+                lifespan="on",
+                server_header=False,
+                proxy_headers=forwarded_allow_ips is not None,
+                forwarded_allow_ips=forwarded_allow_ips,
+            )
         )
         # Signals belong to pytest, not to the server thread.
         self.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
@@ -81,6 +91,7 @@ def start_tenant(
     demo_users: int = 50,
     configure: Callable[[dict[str, Any]], None] | None = None,
     admin_password: str = "Admin-password-for-tests-1",
+    forwarded_allow_ips: str | None = None,
 ) -> RunningTenant:
     """Bootstrap a tenant in ``data_dir`` and serve it on ``port`` (0: any free port)."""
     from userdesk.tenant.app import create_app
@@ -102,7 +113,7 @@ def start_tenant(
         configure(options)
     settings = TenantSettings(**options)
     app = create_app(settings)
-    thread = ServerThread(app, sock).start()
+    thread = ServerThread(app, sock, forwarded_allow_ips=forwarded_allow_ips).start()
     import json
 
     config = json.loads((data_dir / "tenant.json").read_text())

@@ -26,7 +26,8 @@ class TenantSettings(BaseSettings):
     demo_users: int = 50
     # Management API requests allowed per client per minute; None turns the limit off.
     rate_limit_per_minute: int | None = None
-    # Token endpoint and login form attempts per IP per minute; None turns the limit off.
+    # Failed sign-ins and other anonymous token requests per IP per minute, and
+    # client-credentials requests per client per minute (oidc/ratelimit.py); None: no limit.
     auth_rate_limit_per_minute: int | None = 300
     access_token_lifetime: int = 86400
     management_token_lifetime: int = 86400

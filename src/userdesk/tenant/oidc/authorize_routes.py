@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from userdesk.tenant.context import Tenant
 from userdesk.tenant.oidc import authorize, login, pages, sessions
 from userdesk.tenant.oidc.authorize import AuthorizeRequest, PageError, RedirectError
-from userdesk.tenant.oidc.deps import AuthRateLimit, ClientIp, OidcDb
+from userdesk.tenant.oidc.deps import ClientIp, Limits, OidcDb, SignInAttempt
 from userdesk.tenant.store.models import Client
 
 router = APIRouter(tags=["authentication"])
@@ -48,12 +48,13 @@ def authorize_endpoint(
     return response
 
 
-@router.post(LOGIN_PATH, dependencies=[AuthRateLimit])
+@router.post(LOGIN_PATH, dependencies=[SignInAttempt])
 def login_endpoint(
     request: Request,
     db: OidcDb,
     tenant: Tenant,
     ip: ClientIp,
+    limits: Limits,
     transaction: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
     email: Annotated[str, Form()] = "",
@@ -75,6 +76,7 @@ def login_endpoint(
             previous_cookie=request.cookies.get(sessions.COOKIE),
         )
     except login.LoginFormError as exc:
+        limits.failed_attempt(ip)
         return _login_page(request, client, row.id, row.csrf_token, exc.message, email, 401)
     code = authorize.issue_code(db, checked, client, user, auth_time)
     response = pages.authorization_response(request, checked, {"code": code})

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from userdesk.tenant.context import Tenant
 from userdesk.tenant.oidc import grants
 from userdesk.tenant.oidc.clients import basic_credentials
-from userdesk.tenant.oidc.deps import AuthRateLimit, ClientIp, OidcDb, Params
+from userdesk.tenant.oidc.deps import ClientIp, Limits, OidcDb, Params
 from userdesk.tenant.oidc.discovery import openid_configuration
 from userdesk.tenant.oidc.schemas import (
     ERRORS,
@@ -41,7 +41,6 @@ def jwks(tenant: Tenant) -> dict[str, Any]:
 
 @router.post(
     "/oauth/token",
-    dependencies=[AuthRateLimit],
     responses={200: {"model": TokenAnswer}, **ERRORS},
     openapi_extra=body_of(TokenRequestBody),
 )
@@ -50,6 +49,7 @@ def token(
     db: OidcDb,
     tenant: Tenant,
     ip: ClientIp,
+    limits: Limits,
     authorization: Annotated[str | None, Header()] = None,
     user_agent: Annotated[str | None, Header()] = None,
 ) -> JSONResponse:
@@ -60,5 +60,6 @@ def token(
         basic=basic_credentials(authorization),
         ip=ip,
         user_agent=user_agent,
+        limits=limits,
     )
     return JSONResponse(grants.exchange(request), headers=NO_STORE)
