@@ -24,6 +24,7 @@ from userdesk.tenant.management.search import build
 from userdesk.tenant.management.users.fields import USER_SEARCH, USER_SORT, USER_SORT_INDEXED
 from userdesk.tenant.management.users.repository import UserRepository
 from userdesk.tenant.management.users.schemas import UserCreate, UserUpdate
+from userdesk.tenant.management.users.validation import check_profile
 from userdesk.tenant.passwords import hash_password
 from userdesk.tenant.store import logs
 from userdesk.tenant.store.models import User
@@ -161,6 +162,7 @@ class UserService:
         return self.users.by_email(email)
 
     def create(self, data: UserCreate) -> User:
+        check_profile(email=data.email, username=data.username, picture=data.picture)
         connection = self.users.connection(data.connection)
         if connection is None:
             raise BadRequest("The connection does not exist.", error_code="inexistent_connection")
@@ -204,6 +206,7 @@ class UserService:
         return user
 
     def update(self, user_id: str, data: UserUpdate) -> User:
+        check_profile(email=data.email, username=data.username, picture=data.picture)
         user = self.get(user_id)
         changes = data.model_dump(exclude_unset=True)
         if "email" in changes and changes["email"] != user.email:
