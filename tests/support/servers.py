@@ -14,6 +14,8 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
+from userdesk.runner import protocol_options
+
 
 def bind_loopback(port: int = 0) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -41,6 +43,7 @@ class ServerThread:
                 server_header=False,
                 proxy_headers=forwarded_allow_ips is not None,
                 forwarded_allow_ips=forwarded_allow_ips,
+                **protocol_options(),
             )
         )
         # Signals belong to pytest, not to the server thread.
