@@ -26,16 +26,41 @@ ForwardedAllowIps = Annotated[
     ),
 ]
 
+ManagementRateLimit = Annotated[
+    str | None,
+    typer.Option(
+        "--management-rate-limit",
+        help="The embedded tenant's Management API limit per client: BURST/PER_SECOND "
+        "(default 50/20), or off",
+    ),
+]
+
 DataDir = Annotated[
     Path | None,
     typer.Option("--data-dir", help="Data directory (default: $USERDESK_DATA_DIR or ./.userdesk)"),
 ]
 
 
-def _tenant_settings(data_dir: Path | None, public_url: str | None = None):  # type: ignore[no-untyped-def]
+def _management_rate_limit(value: str) -> dict[str, object]:
+    """``50/20`` (a burst of 50, 20 a second) or ``off``, as tenant settings."""
+    if value.strip().lower() == "off":
+        return {"rate_limit_burst": None}
+    burst, _, per_second = value.partition("/")
+    try:
+        parsed = (int(burst), float(per_second))
+    except ValueError:
+        parsed = (0, 0.0)
+    if parsed[0] < 1 or parsed[1] <= 0:
+        raise typer.BadParameter("expected BURST/PER_SECOND, e.g. 50/20, or off")
+    return {"rate_limit_burst": parsed[0], "rate_limit_per_second": parsed[1]}
+
+
+def _tenant_settings(  # type: ignore[no-untyped-def]
+    data_dir: Path | None, public_url: str | None = None, **extra: object
+):
     from userdesk.tenant.settings import TenantSettings
 
-    overrides: dict[str, object] = {}
+    overrides: dict[str, object] = dict(extra)
     if data_dir is not None:
         overrides["data_dir"] = data_dir
     if public_url is not None:
@@ -58,6 +83,7 @@ def tenant_serve(
     data_dir: DataDir = None,
     tls: Annotated[bool, typer.Option("--tls", help="Serve HTTPS with a local CA")] = False,
     forwarded_allow_ips: ForwardedAllowIps = None,
+    management_rate_limit: ManagementRateLimit = None,
 ) -> None:
     """Run the embedded tenant alone, for any app that speaks Auth0."""
     from userdesk.runner import Served, run
@@ -67,7 +93,8 @@ def tenant_serve(
 
     scheme = "https" if tls else "http"
     shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::1") else host  # noqa: S104
-    settings = _tenant_settings(data_dir, f"{scheme}://{shown_host}:{port}")
+    limits = _management_rate_limit(management_rate_limit) if management_rate_limit else {}
+    settings = _tenant_settings(data_dir, f"{scheme}://{shown_host}:{port}", **limits)
     boot = bootstrap(settings)
     _announce_admin(boot.generated_admin_password, settings.admin_email)
     files = ensure_certificates(settings.data_dir) if tls else None
@@ -119,7 +146,9 @@ def tenant_seed(
     console.print(f"Added {added} users.")
 
 
-def _embedded_tenant_settings(data_dir: Path, tenant_port: int, desk_port: int) -> TenantSettings:
+def _embedded_tenant_settings(
+    data_dir: Path, tenant_port: int, desk_port: int, **extra: object
+) -> TenantSettings:
     from userdesk.tenant.settings import TenantSettings
 
     # localhost, not 127.0.0.1: the browser's origin must match the SPA callbacks seeded from it.
@@ -127,6 +156,7 @@ def _embedded_tenant_settings(data_dir: Path, tenant_port: int, desk_port: int) 
         data_dir=data_dir,
         public_url=f"http://localhost:{tenant_port}",
         desk_url=f"http://localhost:{desk_port}",
+        **extra,  # type: ignore[arg-type]
     )
 
 
@@ -137,6 +167,7 @@ def serve(
     tenant_port: Annotated[int, typer.Option(help="Port for the embedded tenant")] = 8001,
     data_dir: DataDir = None,
     forwarded_allow_ips: ForwardedAllowIps = None,
+    management_rate_limit: ManagementRateLimit = None,
 ) -> None:
     """Run the desk and, without AUTH0_DOMAIN, the embedded tenant beside it."""
     from userdesk.desk.app import create_app as create_desk
@@ -154,7 +185,8 @@ def serve(
         from userdesk.tenant.app import create_app as create_tenant
         from userdesk.tenant.bootstrap import bootstrap
 
-        tenant_settings = _embedded_tenant_settings(settings.data_dir, tenant_port, port)
+        limits = _management_rate_limit(management_rate_limit) if management_rate_limit else {}
+        tenant_settings = _embedded_tenant_settings(settings.data_dir, tenant_port, port, **limits)
         boot = bootstrap(tenant_settings)
         _announce_admin(boot.generated_admin_password, tenant_settings.admin_email)
         served.append(

@@ -111,6 +111,8 @@ def start_tenant(
         # Tests fetch many tokens a minute from one IP; the tests of the per-IP limit turn it
         # back on with their own value.
         "auth_rate_limit_per_minute": None,
+        # Likewise the Management API's per-client limit (on by default): its tests set it.
+        "rate_limit_burst": None,
     }
     if configure:
         configure(options)

@@ -7,7 +7,8 @@ blocks and user permissions; ``create:``/``update:``/``delete:users`` to write t
 ``read:roles``, ``create:``/``update:``/``delete:roles``; ``read:role_members`` or
 ``create:role_members``/``delete:role_members`` (or ``update:roles``) for role members and
 user roles; ``read:logs`` or ``read:logs_users`` for logs. Every answer carries
-``x-ratelimit-*``; ``TenantSettings.rate_limit_per_minute`` (per client id) turns on 429s.
+``x-ratelimit-*``; past a client's limit (``TenantSettings.rate_limit_burst`` and
+``rate_limit_per_second``, on by default) it gets 429s.
 """
 
 from fastapi import FastAPI
@@ -18,7 +19,12 @@ from userdesk.tenant.management.router import router
 
 
 def install(app: FastAPI) -> None:
-    limiter = RateLimiter(app.state.tenant.settings.rate_limit_per_minute)
+    settings = app.state.tenant.settings
+    limiter = (
+        RateLimiter.per_minute(settings.rate_limit_per_minute)
+        if settings.rate_limit_per_minute is not None
+        else RateLimiter(settings.rate_limit_burst, settings.rate_limit_per_second)
+    )
     app.state.management_rate_limiter = limiter
     app.add_middleware(RateLimitHeaders, limiter=limiter)
     install_handlers(app)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -51,7 +50,7 @@ def authenticate(request: Request, tenant: Tenant) -> Caller:
     if isinstance(slot, Slot):
         slot.quota = quota
     if not allowed:
-        raise RateLimited(quota.reset - int(time.time()))
+        raise RateLimited(quota.retry_after)
     return Caller(client_id=client_id, subject=subject, scopes=scopes)
 
 
