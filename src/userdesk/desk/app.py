@@ -27,6 +27,7 @@ from userdesk.desk.directory.actors import ActorEmails
 from userdesk.desk.directory.client import ManagementClient, RetryPolicy
 from userdesk.desk.directory.tokens import ClientCredentials, Clock, TokenSource
 from userdesk.desk.events.router import router as events_router
+from userdesk.desk.head import HeadAsGet
 from userdesk.desk.security import install_security_headers
 from userdesk.desk.staff.router import router as staff_router
 from userdesk.desk.staff.service import StaffService
@@ -129,6 +130,7 @@ def create_app(
     app.include_router(audit_router)
     # Last: its catch-all route must not shadow the API.
     spa.install(app, static_dir)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(RequestIdMiddleware)
     install_security_headers(app, tenant_origin=settings.origin, cors_origins=settings.cors_origins)
     return app
