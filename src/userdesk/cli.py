@@ -21,6 +21,7 @@ ForwardedAllowIps = Annotated[
     str | None,
     typer.Option(
         "--forwarded-allow-ips",
+        envvar="USERDESK_FORWARDED_ALLOW_IPS",
         help="Comma-separated addresses of reverse proxies whose X-Forwarded-For is trusted "
         "(per-IP sign-in limits then count the client's address); default: none",
     ),

@@ -149,3 +149,13 @@ def test_without_trusted_proxies_a_forged_forwarded_for_is_ignored(tmp_path: Pat
         assert {event.get("ip") for event in logged.json()} == {"127.0.0.1"}
     finally:
         tenant.stop()
+
+
+def test_userdesk_serve_trusts_forwarded_for_only_from_named_proxies() -> None:
+    from userdesk.runner import Served, _config
+
+    trusting = _config(Served(app=None, host="127.0.0.1", port=0, forwarded_allow_ips="10.0.0.5"))  # type: ignore[arg-type]
+    assert trusting.proxy_headers is True
+    assert trusting.forwarded_allow_ips == "10.0.0.5"
+    default = _config(Served(app=None, host="127.0.0.1", port=0))  # type: ignore[arg-type]
+    assert default.proxy_headers is False
