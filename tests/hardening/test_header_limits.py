@@ -7,14 +7,29 @@ a 64 KiB bound instead.
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
 from tests.support.desk import RunningDesk
-from tests.support.servers import RunningTenant
+from tests.support.servers import RunningTenant, bind_loopback
+
+USERDESK = str(Path(sys.executable).with_name("userdesk"))
+
+
+def free_port() -> int:
+    sock = bind_loopback()
+    port = int(sock.getsockname()[1])
+    sock.close()
+    return port
 
 
 def raw_get(url: str, path: str, header_bytes: int) -> bytes:
@@ -60,3 +75,50 @@ def test_userdesk_serve_uses_the_bounded_parser() -> None:
     config = _config(Served(app=None, host="127.0.0.1", port=0))  # type: ignore[arg-type]
     assert config.http is BoundedH11Protocol
     assert config.h11_max_incomplete_event_size == MAX_HEAD_BYTES <= 64 * 1024
+
+
+def test_userdesk_serve_refuses_a_100_kb_header_on_both_ports(tmp_path: Path) -> None:
+    desk_port, tenant_port = free_port(), free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("AUTH0_", "CLIENT_", "DATABASE_URL", "USERDESK_"))
+    }
+    env["USERDESK_TENANT_DEMO_USERS"] = "0"
+    process = subprocess.Popen(
+        [
+            USERDESK,
+            "serve",
+            "--port",
+            str(desk_port),
+            "--tenant-port",
+            str(tenant_port),
+            "--data-dir",
+            str(tmp_path / "data"),
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    desk, tenant = f"http://127.0.0.1:{desk_port}", f"http://127.0.0.1:{tenant_port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{desk}/api/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None and time.monotonic() < deadline, "serve did not start"
+            time.sleep(0.1)
+        for url, path in ((desk, "/api/health"), (tenant, "/.well-known/jwks.json")):
+            assert raw_get(url, path, 100 * 1024).startswith(b"HTTP/1.1 431 "), url
+            assert raw_get(url, path, 16 * 1024) == b"HTTP/1.1 200 OK", url
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
