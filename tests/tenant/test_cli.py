@@ -144,7 +144,7 @@ def test_two_migrations_started_together_both_succeed(tmp_path: Path) -> None:
     for process in processes:
         assert process.wait(120) == 0, process.stdout.read() if process.stdout else ""
     tenant_version, _audit_version = versions(tmp_path)
-    assert tenant_version.startswith("0002")
+    assert tenant_version.startswith("0003")
 
 
 def test_set_domain_moves_a_tenant_that_then_serves_at_its_new_url(tmp_path: Path) -> None:

@@ -16,18 +16,21 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from userdesk.private_files import prepare_sqlite, tighten_sqlite
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Its own version table, so the audit log can share a database with other schemas.
 VERSION_TABLE = "desk_alembic_version"
 
 
 def make_engine(url: str) -> AsyncEngine:
+    # hide_parameters: a database error's text (logged or not) never carries user data.
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": 30})
+        return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
+    # The audit log names people: its files are the owner's only (created 0600 before SQLite).
+    database = prepare_sqlite(url)
+    engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -36,6 +39,8 @@ def make_engine(url: str) -> AsyncEngine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        if database is not None:
+            tighten_sqlite(database)
 
     return engine
 

@@ -15,7 +15,12 @@ router.include_router(logs_router)
 
 
 def install(app: FastAPI) -> None:
-    limiter = RateLimiter(app.state.tenant.settings.rate_limit_per_minute)
+    settings = app.state.tenant.settings
+    limiter = (
+        RateLimiter.per_minute(settings.rate_limit_per_minute)
+        if settings.rate_limit_per_minute is not None
+        else RateLimiter(settings.rate_limit_burst, settings.rate_limit_per_second)
+    )
     app.state.management_rate_limiter = limiter
     app.add_middleware(RateLimitHeaders, limiter=limiter)
     install_handlers(app)

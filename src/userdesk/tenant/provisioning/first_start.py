@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from userdesk.permissions import DESCRIPTIONS, STAFF_ROLES
+from userdesk.private_files import secure
 from userdesk.tenant import ids
 from userdesk.tenant.clock import utcnow
 from userdesk.tenant.keys import create_signing_key
@@ -27,7 +28,7 @@ from userdesk.tenant.oidc.repository import (
     ResourceServerRepository,
     SigningKeyRepository,
 )
-from userdesk.tenant.passwords import hash_password
+from userdesk.tenant.passwords import hash_client_secret, hash_password
 from userdesk.tenant.provisioning import identity
 from userdesk.tenant.provisioning.demo import seed_users
 from userdesk.tenant.provisioning.demo_users import CONNECTION
@@ -99,6 +100,7 @@ def provision(settings: TenantSettings, *, require_domain: bool = True) -> BootR
     pass False and leave the identity alone whatever the settings say.
     """
     engine, sessions = open_store(settings)
+    secure(settings.data_dir / identity.FILE_NAME)  # a tenant.json others can read is fixed
     with transaction(sessions) as session:
         first_start = not SigningKeyRepository(session).any_exists()
         if first_start:
@@ -127,6 +129,8 @@ def _first_start(session: Session, settings: TenantSettings) -> tuple[dict[str, 
     users = UserRepository(session)
 
     desk = settings.desk_url.rstrip("/")
+    # The store keeps only hashes of client secrets; tenant.json (0600) hands the secrets out.
+    backend_secret, script_secret = ids.client_secret(), ids.client_secret()
     spa = clients.add(
         Client(
             client_id=ids.client_id(),
@@ -146,7 +150,7 @@ def _first_start(session: Session, settings: TenantSettings) -> tuple[dict[str, 
         Client(
             client_id=ids.client_id(),
             name="Userdesk backend (Management API)",
-            client_secret=ids.client_secret(),
+            client_secret=hash_client_secret(backend_secret),
             app_type="non_interactive",
             token_endpoint_auth_method="client_secret_post",
             grant_types=["client_credentials"],
@@ -157,7 +161,7 @@ def _first_start(session: Session, settings: TenantSettings) -> tuple[dict[str, 
         Client(
             client_id=ids.client_id(),
             name="Userdesk scripts",
-            client_secret=ids.client_secret(),
+            client_secret=hash_client_secret(script_secret),
             app_type="regular_web",
             token_endpoint_auth_method="client_secret_post",
             grant_types=[
@@ -241,8 +245,8 @@ def _first_start(session: Session, settings: TenantSettings) -> tuple[dict[str, 
         "management_audience": management.identifier,
         "api_audience": desk_api.identifier,
         "spa_client_id": spa.client_id,
-        "backend": {"client_id": backend.client_id, "client_secret": backend.client_secret},
-        "script_client": {"client_id": script.client_id, "client_secret": script.client_secret},
+        "backend": {"client_id": backend.client_id, "client_secret": backend_secret},
+        "script_client": {"client_id": script.client_id, "client_secret": script_secret},
         "admin": {"email": email, "password": password},
     }
     return document, (None if given else password)

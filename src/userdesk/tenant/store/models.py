@@ -70,7 +70,8 @@ class Client(Base):
 
     client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(255))
-    # Confidential clients keep their secret; public clients (SPAs) have none.
+    # Confidential clients keep a hash of their secret ("sha256$<hex>", see passwords.py);
+    # public clients (SPAs) have none.
     client_secret: Mapped[str | None] = mapped_column(String(255), nullable=True)
     app_type: Mapped[str] = mapped_column(String(32))  # spa | non_interactive | regular_web
     token_endpoint_auth_method: Mapped[str] = mapped_column(String(32), default="none")

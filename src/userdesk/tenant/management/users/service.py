@@ -29,6 +29,7 @@ from userdesk.tenant.management.users.repository import (
     UserRepository,
 )
 from userdesk.tenant.management.users.schemas import UserCreate, UserUpdate
+from userdesk.tenant.management.users.validation import check_profile
 from userdesk.tenant.oidc.repository import ConnectionRepository
 from userdesk.tenant.passwords import hash_password
 from userdesk.tenant.store.models import User
@@ -112,6 +113,7 @@ class UserService:
         return self.users.by_email(email)
 
     def create(self, data: UserCreate, call: ApiCall) -> User:
+        check_profile(email=data.email, username=data.username, picture=data.picture)
         connection = self.connections.by_name(data.connection)
         if connection is None:
             raise BadRequest("The connection does not exist.", error_code="inexistent_connection")
@@ -156,6 +158,7 @@ class UserService:
         return user
 
     def update(self, user_id: str, data: UserUpdate, call: ApiCall) -> User:
+        check_profile(email=data.email, username=data.username, picture=data.picture)
         user = self.get(user_id)
         changes = data.model_dump(exclude_unset=True)
         if "email" in changes and changes["email"] != user.email:
