@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, FastAPI
 
+from userdesk.tenant.management.connections.routes import router as connections_router
 from userdesk.tenant.management.errors import install_handlers
 from userdesk.tenant.management.logs.routes import router as logs_router
 from userdesk.tenant.management.ratelimit import RateLimiter, RateLimitHeaders
@@ -12,6 +13,7 @@ router = APIRouter(prefix="/api/v2")
 router.include_router(users_router)
 router.include_router(roles_router)
 router.include_router(logs_router)
+router.include_router(connections_router)
 
 
 def install(app: FastAPI) -> None:

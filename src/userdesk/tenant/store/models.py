@@ -55,12 +55,22 @@ class SigningKey(Base):
 DEFAULT_CONNECTION = "Username-Password-Authentication"
 
 
+# A new tenant's password policy, and the one the migration gives existing tenants.
+DEFAULT_CONNECTION_OPTIONS: dict[str, Any] = {
+    "passwordPolicy": "fair",
+    "password_complexity_options": {"min_length": 8},
+}
+
+
 class Connection(Base):
     __tablename__ = "connections"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # con_...
     name: Mapped[str] = mapped_column(String(128), unique=True)
     strategy: Mapped[str] = mapped_column(String(32), default="auth0")
+    display_name: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    # Auth0's ``options`` document: ``passwordPolicy``, ``password_complexity_options``...
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class Client(Base):
