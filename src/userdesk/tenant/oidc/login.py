@@ -127,7 +127,7 @@ def sign_in(
         raise LoginFormError(TOO_MANY_ATTEMPTS) from exc
     # A new sign-in replaces the browser's previous session rather than orphaning it.
     sessions.end(session, previous_cookie)
-    cookie, auth_time = sessions.start(session, user, ip, user_agent)
+    cookie, auth_time = sessions.start(session, user, ip, user_agent, client.client_id)
     sessions.log_login(session, "s", user=user, **log)
     TransactionRepository(session).delete(row)
     return user, cookie, auth_time

@@ -67,6 +67,10 @@ MANAGEMENT_SCOPES = [
     "read:resource_servers",
     "read:connections",
     "create:user_tickets",
+    "read:sessions",
+    "delete:sessions",
+    "read:refresh_tokens",
+    "delete:refresh_tokens",
 ]
 
 

@@ -42,6 +42,8 @@ def exchange(request: TokenRequest) -> dict[str, Any]:
             audience=audience,
             scope=issuance.resolve_scope(request.session, client, api, requested, user),
             auth_time=utcnow(),
+            ip=request.ip,
+            user_agent=request.user_agent,
         )
         answer, _ = issuance.issue(request.session, request.tenant, grant, gty=PASSWORD)
     except OAuthError as exc:

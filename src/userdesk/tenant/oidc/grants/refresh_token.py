@@ -51,6 +51,9 @@ def exchange(request: TokenRequest) -> dict[str, Any]:
             scope=token.scope,
             auth_time=token.auth_time,
             sid=claims.session_id(user.user_id, token.auth_time),
+            login_session=token.session_id,
+            ip=request.ip,
+            user_agent=request.user_agent,
         )
         answer, _ = issuance.issue(
             request.session, request.tenant, grant, family_id=token.family_id
