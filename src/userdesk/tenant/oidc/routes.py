@@ -155,6 +155,12 @@ def login_endpoint(
             user_agent=user_agent,
             previous_cookie=request.cookies.get(sessions.COOKIE),
         )
+    except login.UserIsBlocked:
+        error = {"error": "unauthorized", "error_description": login.USER_BLOCKED}
+        blocked = pages.authorization_response(request, checked, error)
+        secure = _secure(tenant.settings.origin)
+        blocked.delete_cookie(login.csrf_cookie_name(row.id), path=LOGIN_PATH, secure=secure)
+        return blocked
     except login.LoginFormError as exc:
         return _login_page(request, client, row.id, row.csrf_token, exc.message, email, 401)
     code = authorize.issue_code(db, checked, client, user, auth_time)
