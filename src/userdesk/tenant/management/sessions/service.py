@@ -15,7 +15,7 @@ from userdesk.tenant.management.audit import ApiCall, ApiCallLog
 from userdesk.tenant.management.paging import iso
 from userdesk.tenant.management.sessions.repository import UserSessionRepository
 from userdesk.tenant.management.users.service import UserService
-from userdesk.tenant.oidc.claims import session_id
+from userdesk.tenant.oidc.claims import digest, session_id
 from userdesk.tenant.store.models import LoginSession
 
 
@@ -42,6 +42,15 @@ def session_json(row: LoginSession) -> dict[str, Any]:
     }
 
 
+def _position(row: LoginSession) -> str:
+    """A session's place in the listing, used as the opaque ``from`` cursor.
+
+    Two browsers signing in within the same second share a ``sid``, so the position adds a
+    digest of the row's key, which tells them apart without revealing it.
+    """
+    return f"{session_id(row.user_id, row.auth_time)}.{digest(row.id_hash)[:16]}"
+
+
 class SessionService:
     def __init__(self, session: Session) -> None:
         self.sessions = UserSessionRepository(session)
@@ -51,16 +60,14 @@ class SessionService:
     def of_user(
         self, user_id: str, cursor: str | None, take: int
     ) -> tuple[list[dict[str, Any]], str | None]:
-        """Checkpoint paging by session id: those after ``cursor``, and ``next`` if more."""
+        """Checkpoint paging: the sessions after ``cursor``, and ``next`` if more remain."""
         user = self.users.get(user_id)
-        found = sorted(
-            (session_json(row) for row in self.sessions.live_of(user.user_id, utcnow())),
-            key=lambda s: str(s["id"]),
-        )
+        rows = sorted(self.sessions.live_of(user.user_id, utcnow()), key=_position)
         if cursor:
-            found = [s for s in found if str(s["id"]) > cursor]
-        page = found[:take]
-        return page, (str(page[-1]["id"]) if len(found) > take else None)
+            rows = [row for row in rows if _position(row) > cursor]
+        page = rows[:take]
+        next_cursor = _position(page[-1]) if len(rows) > take else None
+        return [session_json(row) for row in page], next_cursor
 
     def end_all(self, user_id: str, call: ApiCall) -> None:
         user = self.users.get(user_id)
