@@ -81,6 +81,26 @@ def test_admin_creates_an_admin_who_gets_admin_permissions(tenant: RunningTenant
     assert {"manage:users", "delete:users", "update:roles", "read:audit"} <= set(permissions)
 
 
+def test_admin_refuses_a_password_the_connection_policy_finds_weak(
+    tenant: RunningTenant,
+) -> None:
+    result = runner.invoke(
+        app,
+        ["tenant", "admin", "--email", "weak@example.com", "--password", "alllowercase",
+         "--data-dir", str(tenant.data_dir)],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "too weak" in result.output and "alllowercase" not in result.output
+    token = machine_token(tenant)
+    found = httpx.get(
+        f"{tenant.url}/api/v2/users-by-email",
+        params={"email": "weak@example.com"},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert found.json() == []
+
+
 def test_admin_resets_a_blocked_admin_with_a_generated_password(tenant: RunningTenant) -> None:
     email = tenant.config["admin"]["email"]
     token = machine_token(tenant)

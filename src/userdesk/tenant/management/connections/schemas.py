@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 
 class PasswordComplexityOptions(BaseModel):
@@ -19,16 +19,23 @@ class ConnectionOptions(BaseModel):
 
 
 class ConnectionRead(BaseModel):
-    id: str
-    name: str
-    display_name: str
-    strategy: str
-    realms: list[str]
-    is_domain_connection: bool
-    show_as_button: bool
-    metadata: dict[str, Any]
-    options: ConnectionOptions
-    enabled_clients: list[str]
+    """A connection as Auth0 serves it.
+
+    Every attribute is optional here because ``fields``/``include_fields`` may leave any of
+    them out; without those parameters all are present.
+    """
+
+    id: str | None = None
+    name: str | None = None
+    display_name: str | None = None
+    strategy: str | None = None
+    realms: list[str] | None = None
+    is_domain_connection: bool | None = None
+    show_as_button: bool | None = None
+    metadata: dict[str, Any] | None = None
+    options: ConnectionOptions | None = None
+    # Deprecated at Auth0 in favour of /connections/{id}/clients; node-auth0 4.x still reads it.
+    enabled_clients: list[str] | None = None
 
 
 class ConnectionsPage(BaseModel):
@@ -43,5 +50,5 @@ class ConnectionsPage(BaseModel):
 class ConnectionsCheckpoint(BaseModel):
     """from/take paging: ``next`` is the cursor for the following call, absent at the end."""
 
-    next: str | None = Field(default=None)
+    next: str | None = None
     connections: list[ConnectionRead]
