@@ -35,6 +35,7 @@ class UserRefreshTokenRepository(Repository[RefreshToken]):
 
     def first_links(self, family_ids: Iterable[str]) -> dict[str, RefreshToken]:
         """The token each family began with: where and when it was first issued."""
+        # Newest first, so the oldest link of each family is the one the dict keeps.
         rows = self.session.scalars(
             select(RefreshToken)
             .where(RefreshToken.family_id.in_(list(family_ids)))
