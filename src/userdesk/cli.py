@@ -177,14 +177,14 @@ def tenant_admin(
     data_dir: DataDir = None,
 ) -> None:
     """Create an Admin of the embedded tenant, or reset one: unblocked, new password."""
-    from userdesk.tenant.provisioning.admin import AdminRoleMissing, ensure_admin
+    from userdesk.tenant.provisioning.admin import AdminRoleMissing, WeakPassword, ensure_admin
     from userdesk.tenant.store.db import transaction
 
     boot = _provision(_tenant_settings(data_dir), require_domain=False)
     try:
         with transaction(boot.sessions) as session:
             account = ensure_admin(session, email, password)
-    except AdminRoleMissing as exc:
+    except (AdminRoleMissing, WeakPassword) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
     finally:

@@ -51,10 +51,17 @@ SCOPES: dict[RouteKey, set[str]] = {
     R("DELETE", "/api/v2/users/{user_id}/permissions"): {"update:users"},
     R("GET", "/api/v2/logs"): {"read:logs", "read:logs_users"},
     R("GET", "/api/v2/users/{user_id}/logs"): {"read:logs", "read:logs_users"},
+    R("GET", "/api/v2/connections"): {"read:connections"},
+    R("GET", "/api/v2/connections/{connection_id}"): {"read:connections"},
+    R("GET", "/api/v2/users/{user_id}/sessions"): {"read:sessions"},
+    R("DELETE", "/api/v2/users/{user_id}/sessions"): {"delete:sessions"},
+    R("GET", "/api/v2/users/{user_id}/refresh-tokens"): {"read:refresh_tokens"},
+    R("DELETE", "/api/v2/users/{user_id}/refresh-tokens"): {"delete:refresh_tokens"},
 }
 
 MISSING_USER = "auth0|000000000000000000000000"
 MISSING_ROLE = "rol_0000000000000000"
+MISSING_CONNECTION = "con_0000000000000000"
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +109,11 @@ def request_for(route: RouteKey, tag: str, api: str) -> dict[str, Any]:
         R("GET", "/api/v2/user-blocks"): {"identifier": "nobody@mgmt-matrix.test"},
         R("DELETE", "/api/v2/user-blocks"): {"identifier": "nobody@mgmt-matrix.test"},
     }
-    path = route.path.replace("{user_id}", MISSING_USER).replace("{role_id}", MISSING_ROLE)
+    path = (
+        route.path.replace("{user_id}", MISSING_USER)
+        .replace("{role_id}", MISSING_ROLE)
+        .replace("{connection_id}", MISSING_CONNECTION)
+    )
     request: dict[str, Any] = {"method": route.method, "url": path}
     if route in bodies:
         request["json"] = bodies[route]

@@ -92,6 +92,22 @@ class UserNotFound(NotFound):
         super().__init__("The user does not exist.")
 
 
+class ConnectionNotFound(NotFound):
+    error_code = "inexistent_connection"
+
+    def __init__(self) -> None:
+        super().__init__("The connection does not exist.")
+
+
+class PasswordTooWeak(BadRequest):
+    """Auth0 answers this one without an ``errorCode`` (community.auth0.com/t/79241)."""
+
+    error_code = ""
+
+    def __init__(self) -> None:
+        super().__init__("PasswordStrengthError: Password is too weak")
+
+
 class RoleNotFound(NotFound):
     error_code = "inexistent_role"
 
@@ -122,12 +138,14 @@ class RateLimited(ManagementError):
 
 
 def error_body(status_code: int, message: str, error_code: str) -> dict[str, Any]:
-    return {
+    body: dict[str, Any] = {
         "statusCode": status_code,
         "error": HTTPStatus(status_code).phrase,
         "message": message,
-        "errorCode": error_code,
     }
+    if error_code:
+        body["errorCode"] = error_code
+    return body
 
 
 def error_response(exc: ManagementError) -> JSONResponse:

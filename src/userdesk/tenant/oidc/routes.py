@@ -102,7 +102,9 @@ def authorize_endpoint(
     request: Request,
     db: OidcDb,
     tenant: Tenant,
+    ip: ClientIp,
     session_cookie: Annotated[str | None, Cookie(alias=sessions.COOKIE)] = None,
+    user_agent: Annotated[str | None, Header()] = None,
 ) -> Response:
     params = {k: v for k, v in request.query_params.items()}
     checked, client = authorize.check(db, params)
@@ -110,6 +112,7 @@ def authorize_endpoint(
     auth_time = signed_in[1] if signed_in else None
     if not authorize.needs_login(checked, auth_time) and signed_in is not None:
         code = authorize.issue_code(db, checked, client, signed_in[0], signed_in[1])
+        sessions.touch(db, session_cookie, client.client_id, ip, user_agent)
         return pages.authorization_response(request, checked, {"code": code})
     if "none" in checked.prompt:
         raise RedirectError(checked, "login_required", "Login required")
@@ -154,6 +157,12 @@ def login_endpoint(
             user_agent=user_agent,
             previous_cookie=request.cookies.get(sessions.COOKIE),
         )
+    except login.UserIsBlocked:
+        error = {"error": "unauthorized", "error_description": login.USER_BLOCKED}
+        blocked = pages.authorization_response(request, checked, error)
+        secure = _secure(tenant.settings.origin)
+        blocked.delete_cookie(login.csrf_cookie_name(row.id), path=LOGIN_PATH, secure=secure)
+        return blocked
     except login.LoginFormError as exc:
         limits.failed_attempt(ip)
         return _login_page(request, client, row.id, row.csrf_token, exc.message, email, 401)

@@ -7,7 +7,6 @@ start. Only ``identity.set_domain`` (``userdesk tenant set-domain``) moves a ten
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +18,7 @@ from userdesk.private_files import secure
 from userdesk.tenant import ids
 from userdesk.tenant.clock import utcnow
 from userdesk.tenant.keys import create_signing_key
+from userdesk.tenant.management.connections.policy import generate_password
 from userdesk.tenant.management.roles.repository import RoleRepository
 from userdesk.tenant.management.users.repository import UserRepository
 from userdesk.tenant.oidc.repository import (
@@ -35,6 +35,7 @@ from userdesk.tenant.provisioning.demo_users import CONNECTION
 from userdesk.tenant.settings import TenantSettings
 from userdesk.tenant.store.db import make_engine, make_sessionmaker, migrate, transaction
 from userdesk.tenant.store.models import (
+    DEFAULT_CONNECTION_OPTIONS,
     Client,
     ClientGrant,
     Connection,
@@ -67,6 +68,10 @@ MANAGEMENT_SCOPES = [
     "read:resource_servers",
     "read:connections",
     "create:user_tickets",
+    "read:sessions",
+    "delete:sessions",
+    "read:refresh_tokens",
+    "delete:refresh_tokens",
 ]
 
 
@@ -117,12 +122,30 @@ def provision(settings: TenantSettings, *, require_domain: bool = True) -> BootR
     return BootResult(engine, sessions, document, False)
 
 
+def _ensure_database_connection(session: Session) -> Connection:
+    """The database connection, with a new tenant's password policy.
+
+    The migration that introduced connection options already creates it, so usually this
+    finds it; a store built another way gets it here.
+    """
+    connections = ConnectionRepository(session)
+    connection = connections.by_name(CONNECTION)
+    if connection is None:
+        connection = connections.add(
+            Connection(
+                id=ids.prefixed("con_"),
+                name=CONNECTION,
+                strategy="auth0",
+                options=dict(DEFAULT_CONNECTION_OPTIONS),
+            )
+        )
+    return connection
+
+
 def _first_start(session: Session, settings: TenantSettings) -> tuple[dict[str, Any], str | None]:
     now = utcnow()
     create_signing_key(session)
-    ConnectionRepository(session).add(
-        Connection(id=ids.prefixed("con_"), name=CONNECTION, strategy="auth0")
-    )
+    _ensure_database_connection(session)
     clients = ClientRepository(session)
     apis = ResourceServerRepository(session)
     roles = RoleRepository(session)
@@ -213,7 +236,7 @@ def _first_start(session: Session, settings: TenantSettings) -> tuple[dict[str, 
         roles.add_permissions(role.id, [(desk_api.identifier, p.value) for p in permissions])
 
     given = settings.admin_password.get_secret_value() if settings.admin_password else None
-    password = given or secrets.token_urlsafe(18)
+    password = given or generate_password()
     admin_id = f"auth0|{ids.local_user_id()}"
     email = settings.admin_email
     users.add(

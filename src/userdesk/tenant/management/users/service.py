@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from userdesk.tenant import ids
 from userdesk.tenant.clock import utcnow
 from userdesk.tenant.management.audit import ApiCall, ApiCallLog
+from userdesk.tenant.management.connections.service import ConnectionService
 from userdesk.tenant.management.errors import (
     BadRequest,
     InvalidQuery,
@@ -82,6 +83,7 @@ class UserService:
         self.connections = ConnectionRepository(session)
         self.logs = LogRepository(session)
         self.calls = ApiCallLog(session)
+        self.policies = ConnectionService(session)
 
     def search(
         self,
@@ -130,6 +132,7 @@ class UserService:
             raise UserExists()
         if self.users.email_taken(connection.name, data.email):
             raise UserExists()
+        self.policies.check_password(connection.name, data.password)
         now = utcnow()
         user = User(
             user_id=user_id,
@@ -161,6 +164,8 @@ class UserService:
         check_profile(email=data.email, username=data.username, picture=data.picture)
         user = self.get(user_id)
         changes = data.model_dump(exclude_unset=True)
+        if changes.get("password"):
+            self.policies.check_password(user.connection, changes["password"])
         if "email" in changes and changes["email"] != user.email:
             email = changes["email"]
             if email and self.users.email_taken(user.connection, email, except_pk=user.pk):
