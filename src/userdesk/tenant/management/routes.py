@@ -6,12 +6,14 @@ from userdesk.tenant.management.errors import install_handlers
 from userdesk.tenant.management.logs.routes import router as logs_router
 from userdesk.tenant.management.ratelimit import RateLimiter, RateLimitHeaders
 from userdesk.tenant.management.roles.routes import router as roles_router
+from userdesk.tenant.management.tickets.routes import router as tickets_router
 from userdesk.tenant.management.users.routes import router as users_router
 
 router = APIRouter(prefix="/api/v2")
 router.include_router(users_router)
 router.include_router(roles_router)
 router.include_router(logs_router)
+router.include_router(tickets_router)
 
 
 def install(app: FastAPI) -> None:
