@@ -206,9 +206,7 @@ def test_a_ticket_by_email_and_connection(
     assert body["message"] == "The connection with id con_0000000000000000 does not exist."
 
 
-def test_refusals_in_auth0s_words(
-    api: httpx.Client, make_account: Callable[..., Account]
-) -> None:
+def test_refusals_in_auth0s_words(api: httpx.Client, make_account: Callable[..., Account]) -> None:
     unknown = api.post("/tickets/password-change", json={"user_id": "auth0|" + "0" * 24})
     assert auth0_error(unknown, 404, "inexistent_user")["message"] == "User not found."
     no_email = make_account()
@@ -228,6 +226,7 @@ def test_refusals_in_auth0s_words(
     [
         ("/tickets/password-change", {"user_id": "auth0|" + "0" * 24}),
         ("/tickets/email-verification", {"user_id": "auth0|" + "0" * 24}),
+        ("/jobs/verification-email", {"user_id": "auth0|" + "0" * 24}),
     ],
 )
 def test_scopes_are_enforced(tenant: RunningTenant, path: str, body: dict[str, str]) -> None:

@@ -3,6 +3,7 @@
 from fastapi import APIRouter, FastAPI
 
 from userdesk.tenant.management.errors import install_handlers
+from userdesk.tenant.management.jobs.routes import router as jobs_router
 from userdesk.tenant.management.logs.routes import router as logs_router
 from userdesk.tenant.management.ratelimit import RateLimiter, RateLimitHeaders
 from userdesk.tenant.management.roles.routes import router as roles_router
@@ -14,6 +15,7 @@ router.include_router(users_router)
 router.include_router(roles_router)
 router.include_router(logs_router)
 router.include_router(tickets_router)
+router.include_router(jobs_router)
 
 
 def install(app: FastAPI) -> None:
