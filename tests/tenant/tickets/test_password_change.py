@@ -3,6 +3,7 @@ redeemed once on the tenant's page, over real HTTP."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
@@ -16,6 +17,7 @@ from tests.support.tokens import PASSWORD_GRANT, password_token, token_request
 from tests.tenant.management.conftest import auth0_error, mint
 from tests.tenant.oidc.conftest import count_logs
 from tests.tenant.tickets.conftest import Account, outbox, submit_password
+from userdesk.tenant.store.mail import Ticket
 from userdesk.tenant.store.models import Connection
 
 NEW_PASSWORD = "New-password-2"
@@ -68,6 +70,36 @@ def test_a_ticket_sets_the_password_once(
     again = browser.get(link)
     assert again.status_code == 400
     assert "already been used" in again.text and "<form" not in again.text
+    assert password_token(tenant, account.email, NEW_PASSWORD)["access_token"]
+
+
+def test_the_database_keeps_only_a_digest_of_the_secret(
+    tenant: RunningTenant, api: httpx.Client, account: Account
+) -> None:
+    link = ticket_for(api, user_id=account.user_id)
+    secret = parse_qs(urlsplit(link).query)["ticket"][0]
+    with tenant.app.state.tenant.sessions() as session:
+        rows = session.scalars(select(Ticket).where(Ticket.user_id == account.user_id)).all()
+    [row] = rows
+    assert row.secret_hash == hashlib.sha256(secret.encode()).hexdigest()
+    assert secret not in repr([getattr(row, c.key) for c in Ticket.__table__.columns])
+
+
+def test_a_used_ticket_refuses_a_second_form_and_logs_it(
+    tenant: RunningTenant, api: httpx.Client, browser: httpx.Client, account: Account
+) -> None:
+    link = ticket_for(api, user_id=account.user_id)
+    page = browser.get(link)
+    fields = dict(
+        ticket=parse_qs(urlsplit(link).query)["ticket"][0],
+        csrf_token=page.text.split('name="csrf_token" value="')[1].split('"')[0],
+    )
+    form = {**fields, "password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD}
+    assert browser.post("/u/reset-password", data=form).status_code == 200
+    second = {**form, "password": "Third-password-3", "password_confirmation": "Third-password-3"}
+    refused = browser.post("/u/reset-password", data=second)
+    assert refused.status_code == 400 and "already been used" in refused.text
+    assert count_logs(tenant, "fcp", user_id=account.user_id) == 1
     assert password_token(tenant, account.email, NEW_PASSWORD)["access_token"]
 
 
@@ -214,11 +246,13 @@ def test_refusals_in_auth0s_words(api: httpx.Client, make_account: Callable[...,
     answer = api.post("/tickets/password-change", json={"user_id": no_email.user_id})
     body = auth0_error(answer, 400, "invalid_body")
     assert body["message"] == "The user does not have an email address."
-    bad_url = api.post(
-        "/tickets/password-change",
-        json={"user_id": no_email.user_id, "result_url": "javascript:alert(1)"},
-    )
-    assert bad_url.status_code == 400
+    someone = make_account()
+    for result_url in ("javascript:alert(1)", "http://[", "https://"):
+        bad_url = api.post(
+            "/tickets/password-change",
+            json={"user_id": someone.user_id, "result_url": result_url},
+        )
+        assert "result_url" in auth0_error(bad_url, 400, "invalid_body")["message"]
 
 
 @pytest.mark.parametrize(

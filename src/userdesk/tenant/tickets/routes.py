@@ -91,12 +91,11 @@ def change_password(
     user_agent: Annotated[str | None, Header()] = None,
 ) -> Response:
     redeem = TicketPages(db)
+    visitor = Visitor(ip, user_agent)
     try:
-        row, user = redeem.open_password_ticket(ticket)
+        row, user = redeem.open_password_ticket(ticket, attempt=visitor)
         redeem.check_csrf(row, csrf_token, request.cookies.get(CSRF_COOKIE))
-        outcome = redeem.change_password(
-            row, user, password, password_confirmation, Visitor(ip, user_agent)
-        )
+        outcome = redeem.change_password(row, user, password, password_confirmation, visitor)
     except TicketUnusable as exc:
         return _unusable(request, exc)
     except PasswordRefused as refused:

@@ -137,6 +137,26 @@ def with_query(url: str, params: dict[str, str]) -> str:
     return f"{url}{separator}{urlencode(params)}"
 
 
+def _password_refusal(ticket: Ticket) -> TicketUnusable | None:
+    if ticket.used_at is not None:
+        return TicketUnusable(
+            "Link already used",
+            "This link has already been used to change the password. "
+            "Ask for a new one if you need to change it again.",
+        )
+    if ticket.superseded_at is not None:
+        return TicketUnusable(
+            "Link replaced",
+            "A newer password-change link was sent for this account; only the newest "
+            "one works. Use the link from the most recent message.",
+        )
+    if ticket.expires_at <= utcnow():
+        return TicketUnusable(
+            "Link expired", "This link has expired. Ask for a new one from the application."
+        )
+    return None
+
+
 class TicketPages:
     """Redeeming tickets from their pages."""
 
@@ -155,25 +175,19 @@ class TicketPages:
             raise _unknown()
         return ticket, user
 
-    def open_password_ticket(self, secret: str) -> tuple[Ticket, User]:
-        """The ticket behind a password link, if it can still change the password."""
+    def open_password_ticket(
+        self, secret: str, attempt: Visitor | None = None
+    ) -> tuple[Ticket, User]:
+        """The ticket behind a password link, if it can still change the password.
+
+        With ``attempt`` (a submitted form), a refusal is also logged as ``fcp``.
+        """
         ticket, user = self.find(secret, PASSWORD_CHANGE)
-        if ticket.used_at is not None:
-            raise TicketUnusable(
-                "Link already used",
-                "This link has already been used to change the password. "
-                "Ask for a new one if you need to change it again.",
-            )
-        if ticket.superseded_at is not None:
-            raise TicketUnusable(
-                "Link replaced",
-                "A newer password-change link was sent for this account; only the newest "
-                "one works. Use the link from the most recent message.",
-            )
-        if ticket.expires_at <= utcnow():
-            raise TicketUnusable(
-                "Link expired", "This link has expired. Ask for a new one from the application."
-            )
+        refusal = _password_refusal(ticket)
+        if refusal is not None:
+            if attempt is not None:
+                self._log("fcp", user, ticket, attempt, refusal.title)
+            raise refusal
         return ticket, user
 
     @staticmethod
@@ -227,6 +241,7 @@ class TicketPages:
 
     def verify_email(self, secret: str, visitor: Visitor) -> Outcome:
         ticket, user = self.find(secret, EMAIL_VERIFICATION)
+        # Classic's redirect always names the email (auth0/lock#581).
         email = {"email": user.email} if user.email else {}
         if ticket.used_at is not None or user.email_verified:
             query = {**email, "message": ALREADY_VERIFIED, "success": "false"}

@@ -21,7 +21,7 @@ class PasswordChangeTicketCreate(BaseModel):
     user_id: str | None = None
     email: str | None = None
     connection_id: str | None = None
-    result_url: str | None = None
+    result_url: str | None = Field(default=None, max_length=2048)
     client_id: str | None = None
     organization_id: str | None = None
     ttl_sec: int = Field(default=0, ge=0, le=MAX_TTL)
@@ -34,7 +34,7 @@ class EmailVerificationTicketCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     user_id: str
-    result_url: str | None = None
+    result_url: str | None = Field(default=None, max_length=2048)
     client_id: str | None = None
     organization_id: str | None = None
     ttl_sec: int = Field(default=0, ge=0, le=MAX_TTL)

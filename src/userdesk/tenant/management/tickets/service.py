@@ -29,8 +29,12 @@ def check_result_url(url: str | None) -> str | None:
     """Only http(s) URLs: the page redirects there after the ticket is used."""
     if url is None:
         return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(url)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        usable = False
+    if not usable:
         raise BadRequest(
             "Payload validation error: 'Object didn't pass validation for format "
             f"absolute-uri: {url}' on property result_url."
