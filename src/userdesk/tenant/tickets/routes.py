@@ -31,6 +31,11 @@ router = APIRouter(tags=["tickets"], include_in_schema=False)
 CSRF_COOKIE = "ud_ticket_csrf"
 
 
+def csrf_cookie_name(ticket: Ticket) -> str:
+    """One cookie per ticket (named by its digest), so two open forms do not clash."""
+    return f"{CSRF_COOKIE}_{ticket.secret_hash[:16]}"
+
+
 def _unusable(request: Request, exc: TicketUnusable) -> Response:
     return pages.error_page(request, exc.title, exc.detail, exc.status_code)
 
@@ -69,7 +74,7 @@ def password_form(request: Request, db: DbSession, tenant: Tenant, ticket: str =
         return _unusable(request, exc)
     response = _form(request, row, user, ticket)
     response.set_cookie(
-        CSRF_COOKIE,
+        csrf_cookie_name(row),
         row.csrf_token,
         path=RESET_PATH,
         httponly=True,
@@ -94,14 +99,14 @@ def change_password(
     visitor = Visitor(ip, user_agent)
     try:
         row, user = redeem.open_password_ticket(ticket, attempt=visitor)
-        redeem.check_csrf(row, csrf_token, request.cookies.get(CSRF_COOKIE))
+        redeem.check_csrf(row, csrf_token, request.cookies.get(csrf_cookie_name(row)))
         outcome = redeem.change_password(row, user, password, password_confirmation, visitor)
     except TicketUnusable as exc:
         return _unusable(request, exc)
     except PasswordRefused as refused:
         return _form(request, row, user, ticket, refused)
     response = _done(request, outcome)
-    response.delete_cookie(CSRF_COOKIE, path=RESET_PATH)
+    response.delete_cookie(csrf_cookie_name(row), path=RESET_PATH)
     return response
 
 
