@@ -83,6 +83,8 @@ def test_the_database_keeps_only_a_digest_of_the_secret(
     [row] = rows
     assert row.secret_hash == hashlib.sha256(secret.encode()).hexdigest()
     assert secret not in repr([getattr(row, c.key) for c in Ticket.__table__.columns])
+    # No ttl_sec: Auth0's five days.
+    assert (row.expires_at - row.created_at).total_seconds() == 432_000
 
 
 def test_a_used_ticket_refuses_a_second_form_and_logs_it(
