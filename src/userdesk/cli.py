@@ -215,6 +215,32 @@ def tenant_set_domain(
     console.print(f"The tenant's domain is now [cyan]{document['domain']}[/cyan].")
 
 
+@tenant_app.command("outbox")
+def tenant_outbox(
+    to: Annotated[str | None, typer.Option("--to", help="Only mail sent to this address")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Show the mail the embedded tenant sent (kept, never delivered), newest first."""
+    from rich.markup import escape
+
+    from userdesk.tenant.outbox.repository import OutboxRepository
+    from userdesk.tenant.outbox.schemas import OutboxMessageRead
+
+    boot = _provision(_tenant_settings(data_dir), require_domain=False)
+    with boot.sessions() as session:
+        messages = [OutboxMessageRead.of(m) for m in OutboxRepository(session).newest(to)]
+    boot.engine.dispose()
+    for message in messages:
+        console.print(
+            f"[bold]{escape(message.subject)}[/bold] to [cyan]{escape(message.to)}[/cyan] "
+            f"at {message.created_at}"
+        )
+        for link in message.links:
+            console.print(f"  {link}", highlight=False, markup=False)
+    if not messages:
+        console.print("No mail yet." if to is None else f"No mail to {to} yet.")
+
+
 def _embedded_tenant_settings(
     data_dir: Path, tenant_port: int, desk_port: int, **extra: object
 ) -> TenantSettings:

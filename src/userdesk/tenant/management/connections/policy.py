@@ -43,6 +43,20 @@ class PasswordPolicy:
         min_length = override if isinstance(override, int) and override > 0 else None
         return cls(level, min_length or _MIN_LENGTH[level])
 
+    def rules(self) -> list[str]:
+        """What the policy asks for, in password-sheriff's words."""
+        rules = [f"At least {self.min_length} characters in length"]
+        if self.level == "fair":
+            rules += ["Lower case letters (a-z)", "Upper case letters (A-Z)", "Numbers (i.e. 0-9)"]
+        elif self.level in ("good", "excellent"):
+            rules.append(
+                "At least 3 of the following 4 types of characters: lower case letters (a-z), "
+                "upper case letters (A-Z), numbers (i.e. 0-9), special characters (e.g. !@#$%^&*)"
+            )
+        if self.level == "excellent":
+            rules.append("No more than 2 identical characters in a row")
+        return rules
+
     def accepts(self, password: str) -> bool:
         # Auth0 counts the minimum in characters; the 72-byte bcrypt bound is the upper one.
         if len(password) < self.min_length:
