@@ -7,74 +7,68 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import h11
 import uvicorn
 from fastapi import FastAPI
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-# The request line and headers together. uvicorn's default parser (httptools) has no limit,
+# The request line and headers together. uvicorn's httptools parser has no limit of its own
 # and took a 1 MB header; 64 KiB is four times what browsers and proxies send at most.
 MAX_HEAD_BYTES = 64 * 1024
 
 
-class _Connection(h11.Connection):
-    """h11's connection with a bound on the whole request head.
+class BoundedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol (the fast C parser) with a bound on the request head.
 
-    h11's own bound holds only while a head is incomplete: one that arrives whole in a single
-    read is parsed whatever its size. So a parsed head is measured too.
+    httptools itself buffers a request head of any size; this counts the bytes that arrive
+    between the start of a request and the end of its headers, and past ``MAX_HEAD_BYTES``
+    answers 431 and closes the connection before the head is parsed any further.
     """
-
-    refused_with = 400
-
-    def next_event(self) -> Any:
-        try:
-            event = super().next_event()
-        except h11.RemoteProtocolError as exc:
-            self.refused_with = exc.error_status_hint
-            raise
-        if isinstance(event, h11.Request) and _head_size(event) > MAX_HEAD_BYTES:
-            self.refused_with = 431
-            raise h11.RemoteProtocolError("Request head too large", error_status_hint=431)
-        return event
-
-
-def _head_size(request: h11.Request) -> int:
-    line = len(request.method) + len(request.target) + 11
-    return line + sum(len(name) + len(value) + 4 for name, value in request.headers.raw_items())
-
-
-class BoundedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol, answering 431 (not 400) to a request head past the limit."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.conn = _Connection(h11.SERVER, MAX_HEAD_BYTES)
+        self._head_bytes = 0
+        self._in_head = True
+        self._tail = b""
 
-    def send_400_response(self, msg: str) -> None:
-        if not isinstance(self.conn, _Connection) or self.conn.refused_with != 431:
-            super().send_400_response(msg)
-            return
+    def data_received(self, data: bytes) -> None:
+        if self._in_head:
+            # Count only up to the blank line that ends the head: a body may share the read.
+            seen = self._tail + data
+            end = seen.find(b"\r\n\r\n")
+            counted = len(data) if end < 0 else end + 4 - len(self._tail)
+            self._head_bytes += max(counted, 0)
+            self._tail = seen[-3:]
+            if self._head_bytes > MAX_HEAD_BYTES:
+                self._refuse_head()
+                return
+        super().data_received(data)
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        # On a kept-alive connection, the next bytes are the next request's head.
+        self._in_head = True
+
+    def on_headers_complete(self) -> None:
+        self._in_head = False
+        self._head_bytes = 0
+        self._tail = b""
+        super().on_headers_complete()
+
+    def _refuse_head(self) -> None:
         self.logger.info("Refused a request head over %d bytes", MAX_HEAD_BYTES)
         body = b"Request header fields too large"
-        for event in (
-            h11.Response(
-                status_code=431,
-                headers=[
-                    (b"content-type", b"text/plain; charset=utf-8"),
-                    (b"connection", b"close"),
-                ],
-                reason=b"Request Header Fields Too Large",
-            ),
-            h11.Data(data=body),
-            h11.EndOfMessage(),
-        ):
-            self.transport.write(self.conn.send(event) or b"")
+        self.transport.write(
+            b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
+            b"content-type: text/plain; charset=utf-8\r\n"
+            b"content-length: " + str(len(body)).encode("ascii") + b"\r\n"
+            b"connection: close\r\n\r\n" + body
+        )
         self.transport.close()
 
 
 def protocol_options() -> dict[str, Any]:
     """uvicorn.Config options every Userdesk server uses (tests' servers too)."""
-    return {"http": BoundedH11Protocol, "h11_max_incomplete_event_size": MAX_HEAD_BYTES}
+    return {"http": BoundedHttpToolsProtocol}
 
 
 @dataclass

@@ -18,9 +18,10 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from fastapi import FastAPI, Request
 
 from tests.support.desk import RunningDesk
-from tests.support.servers import RunningTenant, bind_loopback
+from tests.support.servers import RunningTenant, ServerThread, bind_loopback
 
 USERDESK = str(Path(sys.executable).with_name("userdesk"))
 
@@ -70,11 +71,11 @@ def test_a_header_within_the_limit_is_served(server: tuple[str, str]) -> None:
 
 
 def test_userdesk_serve_uses_the_bounded_parser() -> None:
-    from userdesk.runner import MAX_HEAD_BYTES, BoundedH11Protocol, Served, _config
+    from userdesk.runner import MAX_HEAD_BYTES, BoundedHttpToolsProtocol, Served, _config
 
     config = _config(Served(app=None, host="127.0.0.1", port=0))  # type: ignore[arg-type]
-    assert config.http is BoundedH11Protocol
-    assert config.h11_max_incomplete_event_size == MAX_HEAD_BYTES <= 64 * 1024
+    assert config.http is BoundedHttpToolsProtocol
+    assert MAX_HEAD_BYTES <= 64 * 1024
 
 
 def test_userdesk_serve_refuses_a_100_kb_header_on_both_ports(tmp_path: Path) -> None:
@@ -122,3 +123,37 @@ def test_userdesk_serve_refuses_a_100_kb_header_on_both_ports(tmp_path: Path) ->
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def test_a_large_body_sent_with_a_small_head_is_not_taken_for_a_large_head() -> None:
+    # Uploads (user imports) send a small head and a large body, often in the same read.
+    app = FastAPI()
+
+    @app.post("/echo")
+    async def echo(request: Request) -> dict[str, int]:
+        return {"received": len(await request.body())}
+
+    server = ServerThread(app, bind_loopback()).start()
+    try:
+        body = b"x" * (300 * 1024)
+        request = (
+            f"POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {len(body)}\r\n"
+            "Connection: close\r\n\r\n"
+        ).encode() + body
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+            sock.sendall(request)
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+    finally:
+        server.stop()
+    assert answer.split(b"\r\n", 1)[0] == b"HTTP/1.1 200 OK"
+    assert answer.endswith(b'{"received":307200}')
+
+
+def test_each_request_on_a_kept_alive_connection_is_bounded(server: tuple[str, str]) -> None:
+    url, path = server
+    with httpx.Client(base_url=url, timeout=30) as http:
+        assert http.get(path).status_code == 200
+        answer = http.get(path, headers={"X-Padding": "a" * 100 * 1024})
+    assert answer.status_code == 431
