@@ -324,11 +324,13 @@ def serve(
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
 
+    # The audit database (and the embedded tenant's store) at the newest schema, once, before
+    # any server starts; several processes started together take turns.
+    _migrate(settings)
     served: list[Served] = []
     if settings.embedded:
         from userdesk.tenant.app import create_app as create_tenant
 
-        _migrate(settings)
         limits = _management_rate_limit(management_rate_limit) if management_rate_limit else {}
         tenant_settings = _embedded_tenant_settings(settings.data_dir, tenant_port, port, **limits)
         boot = _provision(tenant_settings)

@@ -111,7 +111,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = audit_db.make_engine(settings.audit_database_url)
-        await audit_db.migrate(engine)
+        await audit_db.ensure_current(engine)
         async with httpx.AsyncClient(
             timeout=httpx.Timeout(upstream_timeout, connect=min(3.0, upstream_timeout)),
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),

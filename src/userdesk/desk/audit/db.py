@@ -7,6 +7,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -60,3 +62,34 @@ async def migrate(engine: AsyncEngine) -> None:
     """Bring the audit schema to the newest revision (idempotent)."""
     async with engine.begin() as connection:
         await connection.run_sync(_upgrade)
+
+
+class NotMigrated(RuntimeError):
+    """The audit database is behind the desk's code: ``userdesk migrate`` brings it up."""
+
+
+def _revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(
+        connection, opts={"version_table": VERSION_TABLE}
+    ).get_current_revision()
+
+
+def head() -> str | None:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
+async def ensure_current(engine: AsyncEngine) -> None:
+    """Refuse to start on a schema other than the newest; migrating is ``userdesk migrate``'s.
+
+    Several desk processes may start together: none of them changes the schema on its own.
+    """
+    async with engine.connect() as connection:
+        current = await connection.run_sync(_revision)
+    wanted = head()
+    if current != wanted:
+        raise NotMigrated(
+            f"The audit database is at revision {current or 'none'}, the desk needs {wanted}: "
+            "run `userdesk migrate` (userdesk serve does it on the embedded default)"
+        )
