@@ -42,11 +42,14 @@ def private_files(data_dir: Path) -> list[Path]:
     return [p for p in data_dir.rglob("*") if p.is_file() and p.name not in PUBLIC]
 
 
-def start_both(data_dir: Path) -> None:
-    """Start tenant and desk in ``data_dir``, make them write, stop them."""
+def start_both(data_dir: Path, port: int = 0) -> int:
+    """Start tenant and desk in ``data_dir``, make them write, stop them; the tenant's port.
+
+    A tenant's domain is set at its first start: a later start serves it on the same port.
+    """
     from userdesk.tenant.tls import ensure_certificates
 
-    tenant = start_tenant(data_dir, demo_users=2)
+    tenant = start_tenant(data_dir, port=port, demo_users=2)
     try:
         ensure_certificates(data_dir)
         desk = start_desk(tenant)
@@ -57,6 +60,7 @@ def start_both(data_dir: Path) -> None:
             desk.stop()
     finally:
         tenant.stop()
+    return int(tenant.url.rsplit(":", 1)[1])
 
 
 def test_a_first_start_under_umask_022_creates_every_private_file_0600(
@@ -86,7 +90,7 @@ def test_a_start_closes_a_file_opened_up_since_and_says_which(
     tmp_path: Path, umask_022: None, caplog: pytest.LogCaptureFixture
 ) -> None:
     data_dir = tmp_path / "data"
-    start_both(data_dir)
+    port = start_both(data_dir)
     opened = [
         data_dir / "tenant.sqlite3",
         data_dir / "audit.sqlite3",
@@ -97,7 +101,7 @@ def test_a_start_closes_a_file_opened_up_since_and_says_which(
         path.chmod(0o644)
 
     with caplog.at_level(logging.WARNING, logger="userdesk.files"):
-        start_both(data_dir)
+        start_both(data_dir, port)
 
     warned = " ".join(r.getMessage() for r in caplog.records if r.name == "userdesk.files")
     for path in opened:
