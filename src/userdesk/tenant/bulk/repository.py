@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from userdesk.tenant.management.users.metadata_index import reindex
 from userdesk.tenant.store.models import User
 
 # Columns an export reads; the ORM objects and their identity map are never built.
@@ -85,10 +86,23 @@ class BulkUserRepository:
         return {str(u) for u in self.session.scalars(query)}
 
     def insert_many(self, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            self.session.execute(insert(User), rows)
+        """Insert, then index the new users' metadata (a Core insert skips the ORM's flush)."""
+        if not rows:
+            return
+        self.session.execute(insert(User), rows)
+        with_metadata = [r["user_id"] for r in rows if r["app_metadata"] or r["user_metadata"]]
+        for start in range(0, len(with_metadata), 500):
+            chunk = with_metadata[start : start + 500]
+            reindex(
+                self.session,
+                list(self.session.scalars(select(User.pk).where(User.user_id.in_(chunk)))),
+            )
 
     def update_many(self, rows: list[dict[str, Any]]) -> None:
-        """Rows keyed by ``pk``: an executemany UPDATE by primary key."""
-        if rows:
-            self.session.execute(update(User), rows)
+        """Rows keyed by ``pk``: an executemany UPDATE by primary key, metadata reindexed."""
+        if not rows:
+            return
+        self.session.execute(update(User), rows)
+        pks = [r["pk"] for r in rows if "app_metadata" in r or "user_metadata" in r]
+        for start in range(0, len(pks), 500):
+            reindex(self.session, pks[start : start + 500])
