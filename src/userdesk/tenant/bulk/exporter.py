@@ -25,6 +25,7 @@ from userdesk.tenant.bulk.repository import BulkUserRepository
 from userdesk.tenant.management.paging import iso
 
 BATCH = 5_000
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 CSV_MAX_FIELDS = 30
 FORMATS = ("json", "ndjson", "csv")
 _DATES = frozenset(("created_at", "updated_at", "last_login", "last_password_reset"))
@@ -106,47 +107,98 @@ def check_fields(fields: list[ExportField], fmt: str) -> None:
             )
 
 
-def profile(row: dict[str, Any]) -> dict[str, Any]:
-    """A stored user as the export sees it: Auth0's names and date forms."""
-    user_id = row["user_id"]
-    user: dict[str, Any] = {
-        "user_id": user_id.split("|", 1)[1] if "|" in user_id else user_id,
-        "email": row["email"],
-        "email_verified": bool(row["email_verified"]),
-        "username": row["username"],
-        "given_name": row["given_name"],
-        "family_name": row["family_name"],
-        "name": row["name"],
-        "nickname": row["nickname"],
-        "picture": row["picture"],
-        "blocked": bool(row["blocked"]),
-        "created_at": iso(row["created_at"]),
-        "updated_at": iso(row["updated_at"]),
-        "last_login": iso(row["last_login"]),
-        "last_ip": row["last_ip"],
-        "logins_count": row["logins_count"],
-        "last_password_reset": iso(row["last_password_reset"]),
-        "app_metadata": row["app_metadata"] or {},
-        "user_metadata": row["user_metadata"] or {},
-        "identities": [
-            {
-                "connection": row["connection"],
-                "provider": row["provider"],
-                "user_id": user_id.split("|", 1)[-1],
-                "isSocial": False,
-            }
-        ],
-    }
-    if row["password_hash"]:
-        user["custom_password_hash"] = {
-            "algorithm": "bcrypt",
-            "hash": {"value": row["password_hash"]},
+def _local_id(user_id: str) -> str:
+    return user_id.split("|", 1)[1] if "|" in user_id else user_id
+
+
+def _password(row: dict[str, Any]) -> dict[str, Any] | None:
+    hashed = row["password_hash"]
+    return {"algorithm": "bcrypt", "hash": {"value": hashed}} if hashed else None
+
+
+def _identities(row: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "connection": row["connection"],
+            "provider": row["provider"],
+            "user_id": _local_id(row["user_id"]),
+            "isSocial": False,
         }
-    return user
+    ]
+
+
+def _column(name: str) -> Callable[[dict[str, Any]], Any]:
+    def read(row: dict[str, Any]) -> Any:
+        return row[name]
+
+    return read
+
+
+def _date(name: str) -> Callable[[dict[str, Any]], Any]:
+    def read(row: dict[str, Any]) -> Any:
+        return iso(row[name])
+
+    return read
+
+
+# How each exportable name is read from a stored row, Auth0's names and date forms.
+_GETTERS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "user_id": lambda r: _local_id(r["user_id"]),
+    "email_verified": lambda r: bool(r["email_verified"]),
+    "blocked": lambda r: bool(r["blocked"]),
+    "app_metadata": lambda r: r["app_metadata"] or {},
+    "user_metadata": lambda r: r["user_metadata"] or {},
+    "identities": _identities,
+    "custom_password_hash": _password,
+    **{name: _date(name) for name in _DATES},
+    **{
+        name: _column(name)
+        for name in (
+            "email",
+            "username",
+            "given_name",
+            "family_name",
+            "name",
+            "nickname",
+            "picture",
+            "last_ip",
+            "logins_count",
+        )
+    },
+}
+
+
+def _nothing(_row: dict[str, Any]) -> Any:
+    return None
+
+
+def getter(name: str) -> Callable[[dict[str, Any]], Any]:
+    """How to read ``name`` from a stored row; dotted names reach into objects."""
+    if name in _GETTERS:
+        return _GETTERS[name]
+    head, _, rest = name.partition(".")
+    if head not in _GETTERS or not rest:
+        return _nothing
+    outer, keys = _GETTERS[head], rest.split(".")
+
+    def nested(row: dict[str, Any]) -> Any:
+        value = outer(row)
+        for key in keys:
+            if not isinstance(value, dict) or key not in value:
+                return None
+            value = value[key]
+        return value
+
+    return nested
+
+
+def profile(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored user as the export sees it (every exportable name)."""
+    return {name: get(row) for name, get in _GETTERS.items()}
 
 
 def pick(user: dict[str, Any], name: str) -> Any:
-    """A field by name; dotted names reach into objects (``app_metadata.plan``)."""
+    """A field of an exported user by name; dotted names reach into objects."""
     if name in user:
         return user[name]
     value: Any = user
@@ -173,34 +225,36 @@ def csv_value(name: str, value: Any) -> str:
 
 
 class Writer:
-    """Rows out in one format; ``write`` takes profiles (see ``profile``)."""
+    """Stored rows out in one format, each field read once by its getter."""
 
     def __init__(self, out: IO[str], fmt: str, fields: list[ExportField]) -> None:
         check_fields(fields, fmt)
         self.out = out
         self.csv = fmt == "csv"
         self.fields = fields
+        self.getters = [(f.name, f.header, getter(f.name)) for f in fields]
         if self.csv:
             header = io.StringIO()
             csv.writer(header, lineterminator="\n").writerow([f.header for f in fields])
             out.write(header.getvalue())
 
-    def write(self, users: Iterable[dict[str, Any]]) -> None:
+    def write(self, rows: Iterable[dict[str, Any]]) -> None:
         lines = []
+        getters = self.getters
         if self.csv:
-            for user in users:
-                lines.append(
-                    ",".join(csv_value(f.name, pick(user, f.name)) for f in self.fields) + "\n"
-                )
+            for row in rows:
+                lines.append(",".join(csv_value(name, get(row)) for name, _h, get in getters))
         else:
-            for user in users:
+            dumps = _ENCODER.encode
+            for row in rows:
                 record = {}
-                for f in self.fields:
-                    value = pick(user, f.name)
+                for _name, header, get in getters:
+                    value = get(row)
                     if value is not None:
-                        record[f.header] = value
-                lines.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
-        self.out.write("".join(lines))
+                        record[header] = value
+                lines.append(dumps(record))
+        lines.append("")
+        self.out.write("\n".join(lines))
 
 
 def export_users(
@@ -217,7 +271,7 @@ def export_users(
     writer = Writer(out, fmt, fields or parse_fields(None, fmt))
     done = 0
     for rows in BulkUserRepository(session).batches(batch, connection):
-        writer.write(profile(row) for row in rows)
+        writer.write(rows)
         done += len(rows)
         if progress:
             progress(len(rows))
