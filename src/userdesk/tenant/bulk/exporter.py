@@ -210,16 +210,17 @@ def pick(user: dict[str, Any], name: str) -> Any:
 
 
 def csv_value(name: str, value: Any) -> str:
+    # Strings first: most values are (a million users' export makes ~15 million calls).
+    if type(value) is str:
+        if name in _DATES:
+            return value
+        return "\"'" + value.replace('"', '""') + '"'
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return str(value)
-    if isinstance(value, str):
-        if name in _DATES:
-            return value
-        return "\"'" + value.replace('"', '""') + '"'
     # A list or an object reached through a dotted name: its JSON, quoted as a string.
     return '"' + json.dumps(value, separators=(",", ":")).replace('"', '""') + '"'
 
@@ -243,7 +244,7 @@ class Writer:
         getters = self.getters
         if self.csv:
             for row in rows:
-                lines.append(",".join(csv_value(name, get(row)) for name, _h, get in getters))
+                lines.append(",".join([csv_value(name, get(row)) for name, _h, get in getters]))
         else:
             dumps = _ENCODER.encode
             for row in rows:
