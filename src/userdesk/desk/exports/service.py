@@ -144,7 +144,9 @@ class ExportService:
         else:
             export.status = "completed"
             waited = f"; waited {patience.waited:.0f} s for rate limits" if patience.waited else ""
-            export.message = f"{export.exported} users exported{waited}"
+            export.message = (
+                f"{export.exported} users exported in {patience.requests} searches{waited}"
+            )
         finally:
             export.finished_at = datetime.now(UTC)
             if export.status == "failed":

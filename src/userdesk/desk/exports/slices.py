@@ -60,11 +60,13 @@ class Patience:
         self.limit = limit
         self.sleep = sleep
         self.waited = 0.0
+        self.requests = 0
 
     async def call(self, make: Callable[[], Awaitable[T]]) -> T:
         streak = 0.0
         while True:
             try:
+                self.requests += 1
                 return await make()
             except UpstreamRateLimited as exc:
                 if streak + exc.retry_after > self.limit:
@@ -81,6 +83,7 @@ async def matching_users(
 ) -> AsyncIterator[list[DirectoryUser]]:
     """Batches of the users matching ``q``, oldest first, each user exactly once."""
     extent = await patience.call(lambda: users.created_extent(q))
+    patience.requests += 1  # the extent is two searches: the first and the last match
     if extent is None:
         return
     low, end = _ms(extent[0]), _ms(extent[1]) + MILLISECOND
