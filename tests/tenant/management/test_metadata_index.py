@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -212,3 +213,35 @@ def test_both_plans_of_a_metadata_term_give_the_same_answers(
         for q in [*TRICKY_QUERIES, *(f"NOT {q}" for q in TRICKY_QUERIES[:20])]:
             assert found(session, planned, q) == found(session, PLAIN, q), q
         session.rollback()
+
+
+def test_metadata_written_over_http_is_found_by_search_until_deleted(api: httpx.Client) -> None:
+    def ids(q: str) -> list[str]:
+        answer = api.get("/users", params={"q": q})
+        assert answer.status_code == 200, answer.text
+        return [u["user_id"] for u in answer.json()]
+
+    created = api.post(
+        "/users",
+        json={
+            "connection": "Username-Password-Authentication",
+            "email": "indexed@example.com",
+            "password": "Indexed-password-1",
+            "app_metadata": {"orders": [{"sku": "IDX-1"}]},
+            "user_metadata": {"team": "index"},
+        },
+    )
+    assert created.status_code == 201, created.text
+    user_id = created.json()["user_id"]
+    assert ids("app_metadata.orders.sku:IDX-1") == [user_id]
+    assert ids("user_metadata.team:index") == [user_id]
+    patched = api.patch(
+        f"/users/{user_id}",
+        json={"app_metadata": {"orders": None, "plan": "idx"}, "user_metadata": {}},
+    )
+    assert patched.status_code == 200, patched.text
+    assert ids("app_metadata.orders.sku:IDX-1") == []
+    assert ids("user_metadata.team:index") == []
+    assert ids("app_metadata.plan:idx") == [user_id]
+    assert api.delete(f"/users/{user_id}").status_code == 204
+    assert ids("app_metadata.plan:idx") == []
