@@ -171,16 +171,6 @@ def test_migrate_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
     assert (tmp_path / "tenant.sqlite3").read_bytes() == tenant_schema
 
 
-def tenant_head() -> str:
-    from alembic.script import ScriptDirectory
-
-    from userdesk.tenant.store.db import MIGRATIONS
-
-    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
-    assert head is not None
-    return head
-
-
 def test_two_migrations_started_together_both_succeed(tmp_path: Path) -> None:
     processes = [migrate(tmp_path), migrate(tmp_path)]
     for process in processes:
