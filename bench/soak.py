@@ -159,7 +159,16 @@ def main() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="userdesk-soak-"))
     desk_port, tenant_port = free_port(), free_port()
     env = base_env(USERDESK_TENANT_DEMO_USERS=str(args.users))
-    command = ["serve", "--port", str(desk_port), "--tenant-port", str(tenant_port)]
+    # The Management API's per-client limit would measure itself, not the desk.
+    command = [
+        "serve",
+        "--port",
+        str(desk_port),
+        "--tenant-port",
+        str(tenant_port),
+        "--management-rate-limit",
+        "off",
+    ]
     if args.workers > 1:
         command += ["--workers", str(args.workers)]
     try:

@@ -29,16 +29,52 @@ Workers = Annotated[
         help="Processes serving requests (one SQLite database, several processes: WAL)",
     ),
 ]
+
+ForwardedAllowIps = Annotated[
+    str | None,
+    typer.Option(
+        "--forwarded-allow-ips",
+        envvar="USERDESK_FORWARDED_ALLOW_IPS",
+        help="Comma-separated addresses of reverse proxies whose X-Forwarded-For is trusted "
+        "(per-IP sign-in limits then count the client's address); default: none",
+    ),
+]
+
+ManagementRateLimit = Annotated[
+    str | None,
+    typer.Option(
+        "--management-rate-limit",
+        help="The embedded tenant's Management API limit per client: BURST/PER_SECOND "
+        "(default 50/20), or off",
+    ),
+]
+
 DataDir = Annotated[
     Path | None,
     typer.Option("--data-dir", help="Data directory (default: $USERDESK_DATA_DIR or ./.userdesk)"),
 ]
 
 
-def _tenant_settings(data_dir: Path | None, public_url: str | None = None):  # type: ignore[no-untyped-def]
+def _management_rate_limit(value: str) -> dict[str, object]:
+    """``50/20`` (a burst of 50, 20 a second) or ``off``, as tenant settings."""
+    if value.strip().lower() == "off":
+        return {"rate_limit_burst": None}
+    burst, _, per_second = value.partition("/")
+    try:
+        parsed = (int(burst), float(per_second))
+    except ValueError:
+        parsed = (0, 0.0)
+    if parsed[0] < 1 or parsed[1] <= 0:
+        raise typer.BadParameter("expected BURST/PER_SECOND, e.g. 50/20, or off")
+    return {"rate_limit_burst": parsed[0], "rate_limit_per_second": parsed[1]}
+
+
+def _tenant_settings(  # type: ignore[no-untyped-def]
+    data_dir: Path | None, public_url: str | None = None, **extra: object
+):
     from userdesk.tenant.settings import TenantSettings
 
-    overrides: dict[str, object] = {}
+    overrides: dict[str, object] = dict(extra)
     if data_dir is not None:
         overrides["data_dir"] = data_dir
     if public_url is not None:
@@ -61,6 +97,8 @@ def tenant_serve(
     data_dir: DataDir = None,
     tls: Annotated[bool, typer.Option("--tls", help="Serve HTTPS with a local CA")] = False,
     workers: Workers = 1,
+    forwarded_allow_ips: ForwardedAllowIps = None,
+    management_rate_limit: ManagementRateLimit = None,
 ) -> None:
     """Run the embedded tenant alone, for any app that speaks Auth0."""
     from userdesk.runner import Served, run, run_workers
@@ -69,7 +107,8 @@ def tenant_serve(
 
     scheme = "https" if tls else "http"
     shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::1") else host  # noqa: S104
-    settings = _tenant_settings(data_dir, f"{scheme}://{shown_host}:{port}")
+    limits = _management_rate_limit(management_rate_limit) if management_rate_limit else {}
+    settings = _tenant_settings(data_dir, f"{scheme}://{shown_host}:{port}", **limits)
     boot = _provision(settings)
     _announce_admin(boot.generated_admin_password, settings.admin_email)
     files = ensure_certificates(settings.data_dir) if tls else None
@@ -92,17 +131,21 @@ def tenant_serve(
             workers=workers,
             certfile=certfile,
             keyfile=keyfile,
+            forwarded_allow_ips=forwarded_allow_ips,
         )
         return
-    run([Served(create_app(settings, boot), host, port, certfile, keyfile)])
+    run([Served(create_app(settings, boot), host, port, certfile, keyfile, forwarded_allow_ips)])
 
 
 def _tenant_environment(settings: TenantSettings) -> dict[str, str]:
     """What ``TenantSettings()`` in a worker needs to read the settings given here."""
+    burst = settings.rate_limit_burst
     return {
         "USERDESK_DATA_DIR": str(settings.data_dir.resolve()),
         "USERDESK_TENANT_PUBLIC_URL": settings.public_url,
         "USERDESK_TENANT_DESK_URL": settings.desk_url,
+        "USERDESK_TENANT_RATE_LIMIT_BURST": "off" if burst is None else str(burst),
+        "USERDESK_TENANT_RATE_LIMIT_PER_SECOND": str(settings.rate_limit_per_second),
     }
 
 
@@ -153,6 +196,59 @@ def tenant_seed(
     console.print(f"Added {added} users.")
 
 
+def _bar() -> Progress:
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    )
+
+
+@tenant_app.command("import")
+def tenant_import(
+    file: Annotated[Path, typer.Argument(help="Auth0 import file: a JSON array, or NDJSON")],
+    upsert: Annotated[
+        bool, typer.Option("--upsert", help="Update users whose email already exists")
+    ] = False,
+    connection: Annotated[
+        str | None, typer.Option("--connection", help="Database connection (default: the first)")
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Import users in Auth0's bulk import schema; bad entries are listed by index."""
+    from userdesk.tenant.bulk.commands import run_import
+
+    boot = _provision(_tenant_settings(data_dir), require_domain=False)
+    try:
+        code = run_import(boot.sessions, file, upsert=upsert, connection=connection, bar=_bar())
+    finally:
+        boot.engine.dispose()
+    raise typer.Exit(code)
+
+
+@tenant_app.command("export")
+def tenant_export(
+    file: Annotated[Path, typer.Argument(help="Where to write the export")],
+    fmt: Annotated[str, typer.Option("--format", help="json (NDJSON), ndjson or csv")] = "json",
+    fields: Annotated[
+        str | None,
+        typer.Option("--fields", help="Fields, comma-separated; rename with name=export_as"),
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Export every user in Auth0's bulk export formats (passwords as bcrypt hashes)."""
+    from userdesk.tenant.bulk.commands import run_export
+
+    boot = _provision(_tenant_settings(data_dir), require_domain=False)
+    try:
+        code = run_export(boot.sessions, file, fmt=fmt, fields=fields, bar=_bar())
+    finally:
+        boot.engine.dispose()
+    raise typer.Exit(code)
+
+
 @tenant_app.command("admin")
 def tenant_admin(
     email: Annotated[str, typer.Option("--email", help="The admin's email")],
@@ -162,14 +258,14 @@ def tenant_admin(
     data_dir: DataDir = None,
 ) -> None:
     """Create an Admin of the embedded tenant, or reset one: unblocked, new password."""
-    from userdesk.tenant.provisioning.admin import AdminRoleMissing, ensure_admin
+    from userdesk.tenant.provisioning.admin import AdminRoleMissing, WeakPassword, ensure_admin
     from userdesk.tenant.store.db import transaction
 
     boot = _provision(_tenant_settings(data_dir), require_domain=False)
     try:
         with transaction(boot.sessions) as session:
             account = ensure_admin(session, email, password)
-    except AdminRoleMissing as exc:
+    except (AdminRoleMissing, WeakPassword) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
     finally:
@@ -200,7 +296,35 @@ def tenant_set_domain(
     console.print(f"The tenant's domain is now [cyan]{document['domain']}[/cyan].")
 
 
-def _embedded_tenant_settings(data_dir: Path, tenant_port: int, desk_port: int) -> TenantSettings:
+@tenant_app.command("outbox")
+def tenant_outbox(
+    to: Annotated[str | None, typer.Option("--to", help="Only mail sent to this address")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Show the mail the embedded tenant sent (kept, never delivered), newest first."""
+    from rich.markup import escape
+
+    from userdesk.tenant.outbox.repository import OutboxRepository
+    from userdesk.tenant.outbox.schemas import OutboxMessageRead
+
+    boot = _provision(_tenant_settings(data_dir), require_domain=False)
+    with boot.sessions() as session:
+        messages = [OutboxMessageRead.of(m) for m in OutboxRepository(session).newest(to)]
+    boot.engine.dispose()
+    for message in messages:
+        console.print(
+            f"[bold]{escape(message.subject)}[/bold] to [cyan]{escape(message.to)}[/cyan] "
+            f"at {message.created_at}"
+        )
+        for link in message.links:
+            console.print(f"  {link}", highlight=False, markup=False)
+    if not messages:
+        console.print("No mail yet." if to is None else f"No mail to {to} yet.")
+
+
+def _embedded_tenant_settings(
+    data_dir: Path, tenant_port: int, desk_port: int, **extra: object
+) -> TenantSettings:
     from userdesk.tenant.settings import TenantSettings
 
     # localhost, not 127.0.0.1: the browser's origin must match the SPA callbacks seeded from it.
@@ -208,6 +332,7 @@ def _embedded_tenant_settings(data_dir: Path, tenant_port: int, desk_port: int) 
         data_dir=data_dir,
         public_url=f"http://localhost:{tenant_port}",
         desk_url=f"http://localhost:{desk_port}",
+        **extra,  # type: ignore[arg-type]
     )
 
 
@@ -258,6 +383,8 @@ def serve(
     tenant_port: Annotated[int, typer.Option(help="Port for the embedded tenant")] = 8001,
     data_dir: DataDir = None,
     workers: Workers = 1,
+    forwarded_allow_ips: ForwardedAllowIps = None,
+    management_rate_limit: ManagementRateLimit = None,
 ) -> None:
     """Run the desk and, without AUTH0_DOMAIN, the embedded tenant beside it."""
     from userdesk.desk.app import create_app as create_desk
@@ -279,30 +406,57 @@ def serve(
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
 
+    # The audit database (and the embedded tenant's store) at the newest schema, once, before
+    # any server starts; several processes started together take turns.
+    _migrate(settings)
     if workers > 1:
-        _serve_workers(settings, host, port, tenant_port, workers)
+        _serve_workers(
+            settings,
+            host,
+            port,
+            tenant_port,
+            workers,
+            forwarded_allow_ips=forwarded_allow_ips,
+            management_rate_limit=management_rate_limit,
+        )
         return
     served: list[Served] = []
     if settings.embedded:
         from userdesk.tenant.app import create_app as create_tenant
 
-        _migrate(settings)
-        tenant_settings = _embedded_tenant_settings(settings.data_dir, tenant_port, port)
+        limits = _management_rate_limit(management_rate_limit) if management_rate_limit else {}
+        tenant_settings = _embedded_tenant_settings(settings.data_dir, tenant_port, port, **limits)
         boot = _provision(tenant_settings)
         _announce_admin(boot.generated_admin_password, tenant_settings.admin_email)
-        served.append(Served(create_tenant(tenant_settings, boot), "127.0.0.1", tenant_port))
+        served.append(
+            Served(
+                create_tenant(tenant_settings, boot),
+                "127.0.0.1",
+                tenant_port,
+                forwarded_allow_ips=forwarded_allow_ips,
+            )
+        )
         settings = settings.for_embedded_tenant(boot.tenant_json)
         console.print(f"Embedded tenant at [cyan]{tenant_settings.origin}[/cyan]")
     else:
         console.print(f"Using the tenant at [cyan]{settings.origin}[/cyan]")
-    served.append(Served(create_desk(settings), host, port))
+    served.append(
+        Served(create_desk(settings), host, port, forwarded_allow_ips=forwarded_allow_ips)
+    )
     shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::1") else host  # noqa: S104
     console.print(f"Desk at [cyan]http://{shown_host}:{port}[/cyan]")
     run(served)
 
 
 def _serve_workers(
-    settings: Settings, host: str, port: int, tenant_port: int, workers: int
+    settings: Settings,
+    host: str,
+    port: int,
+    tenant_port: int,
+    workers: int,
+    *,
+    forwarded_allow_ips: str | None,
+    management_rate_limit: str | None,
 ) -> None:
     """``serve --workers N``: the desk in N processes and, embedded, the tenant in N more.
 
@@ -313,11 +467,11 @@ def _serve_workers(
 
     from userdesk.runner import run_workers
 
-    _migrate(settings)
     environment = {"USERDESK_DATA_DIR": str(settings.data_dir.resolve())}
     tenant = None
     if settings.embedded:
-        tenant_settings = _embedded_tenant_settings(settings.data_dir, tenant_port, port)
+        limits = _management_rate_limit(management_rate_limit) if management_rate_limit else {}
+        tenant_settings = _embedded_tenant_settings(settings.data_dir, tenant_port, port, **limits)
         boot = _provision(tenant_settings)
         boot.engine.dispose()
         _announce_admin(boot.generated_admin_password, tenant_settings.admin_email)
@@ -331,7 +485,7 @@ def _serve_workers(
         }
         tenant = multiprocessing.get_context("spawn").Process(
             target=_embedded_tenant_workers,
-            args=(_tenant_environment(tenant_settings), tenant_port, workers),
+            args=(_tenant_environment(tenant_settings), tenant_port, workers, forwarded_allow_ips),
             name="userdesk-tenant",
         )
         tenant.start()
@@ -345,6 +499,7 @@ def _serve_workers(
             host=host,
             port=port,
             workers=workers,
+            forwarded_allow_ips=forwarded_allow_ips,
         )
     finally:
         if tenant is not None:
@@ -352,7 +507,9 @@ def _serve_workers(
             tenant.join(30)
 
 
-def _embedded_tenant_workers(environment: dict[str, str], port: int, workers: int) -> None:
+def _embedded_tenant_workers(
+    environment: dict[str, str], port: int, workers: int, forwarded_allow_ips: str | None
+) -> None:
     import sys
 
     from userdesk.runner import run_workers
@@ -367,6 +524,7 @@ def _embedded_tenant_workers(environment: dict[str, str], port: int, workers: in
         host="127.0.0.1",
         port=port,
         workers=workers,
+        forwarded_allow_ips=forwarded_allow_ips,
     )
 
 

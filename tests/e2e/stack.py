@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.support.desk import desk_settings
+from tests.support.desk import desk_settings, migrate_audit
 from tests.support.servers import RunningTenant, ServerThread, bind_loopback, start_tenant
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,7 +71,9 @@ def start_stack(data_dir: Path, *, demo_users: int = 50, **tenant_options: Any) 
         data_dir, host_name="localhost", demo_users=demo_users, configure=configure
     )
     try:
-        app = create_app(desk_settings(tenant), static_dir=STATIC)
+        settings = desk_settings(tenant)
+        migrate_audit(settings.audit_database_url)
+        app = create_app(settings, static_dir=STATIC)
         desk_thread = ServerThread(app, desk_socket).start()
     except BaseException:
         tenant.stop()

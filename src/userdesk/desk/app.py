@@ -26,6 +26,7 @@ from userdesk.desk.audit import db as audit_db
 from userdesk.desk.audit.routes import router as audit_router
 from userdesk.desk.audit.service import AuditLog
 from userdesk.desk.auth import JwksCache, TokenVerifier
+from userdesk.desk.connections.routes import router as connections_router
 from userdesk.desk.context import DeskContext
 from userdesk.desk.directory.actors import ActorEmails
 from userdesk.desk.directory.client import ManagementClient, RetryPolicy
@@ -38,7 +39,14 @@ from userdesk.desk.directory.tokens import (
     TokenSource,
 )
 from userdesk.desk.events.routes import router as events_router
+from userdesk.desk.exports.routes import router as exports_router
+from userdesk.desk.exports.service import ExportService
+from userdesk.desk.head import HeadAsGet
+from userdesk.desk.logs.routes import router as logs_router
+from userdesk.desk.mail.routes import router as mail_router
+from userdesk.desk.roles.routes import router as roles_router
 from userdesk.desk.security import install_security_headers
+from userdesk.desk.sessions.routes import router as sessions_router
 from userdesk.desk.settings import Settings, SettingsError, load_settings
 from userdesk.desk.staff.accounts import StaffAccounts
 from userdesk.desk.staff.routes import router as staff_router
@@ -113,7 +121,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = audit_db.make_engine(settings.audit_database_url)
-        await audit_db.migrate(engine)
+        await audit_db.ensure_current(engine)
         write_engine = audit_db.make_write_engine(settings.audit_database_url)
         async with httpx.AsyncClient(
             timeout=httpx.Timeout(upstream_timeout, connect=min(3.0, upstream_timeout)),
@@ -149,6 +157,7 @@ def create_app(
                 staff=StaffService(directory, actors),
                 accounts=StaffAccounts(directory, **({"clock": clock} if clock else {})),
             )
+            app.state.exports = ExportService(directory, settings.data_dir)
             pruning = asyncio.create_task(
                 _prune_daily(app.state.desk.audit, timedelta(days=settings.audit_snapshot_days))
             )
@@ -156,6 +165,7 @@ def create_app(
                 yield
             finally:
                 pruning.cancel()
+                await app.state.exports.close()
                 await engine.dispose()
                 if write_engine is not None:
                     write_engine.dispose()
@@ -174,9 +184,16 @@ def create_app(
     app.include_router(staff_router)
     app.include_router(events_router)
     app.include_router(users_router)
+    app.include_router(roles_router)
+    app.include_router(sessions_router)
+    app.include_router(logs_router)
+    app.include_router(mail_router)
+    app.include_router(connections_router)
     app.include_router(audit_router)
+    app.include_router(exports_router)
     # Last: its catch-all route must not shadow the API.
     spa.install(app, static_dir)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(RequestIdMiddleware)
     install_security_headers(
         app,

@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("userdesk.desk")
@@ -26,6 +27,17 @@ class ErrorRead(BaseModel):
 # Every route with parameters documents its 422 with the desk's own shape, not FastAPI's.
 INVALID_REQUEST: dict[int | str, dict[str, object]] = {
     422: {"model": ErrorRead, "description": "Invalid parameters"}
+}
+
+
+# What any route that calls the identity provider may also answer.
+UPSTREAM_ERRORS: dict[int | str, dict[str, object]] = {
+    **INVALID_REQUEST,
+    401: {"model": ErrorRead},
+    403: {"model": ErrorRead},
+    429: {"model": ErrorRead, "description": "Rate limited by the identity provider"},
+    502: {"model": ErrorRead, "description": "The identity provider failed"},
+    503: {"model": ErrorRead, "description": "The identity provider is unreachable"},
 }
 
 
@@ -78,6 +90,27 @@ class Conflict(DeskError):
 
     status_code = 409
     code = "conflict"
+
+
+class UpstreamConflict(DeskError):
+    """The provider refused a write as conflicting with what it holds (HTTP 409)."""
+
+    status_code = 409
+    code = "conflict"
+
+    def __init__(self, message: str, *, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason or message
+
+
+class UserExists(DeskError):
+    status_code = 409
+    code = "user_exists"
+
+
+class WeakPassword(DeskError):
+    status_code = 400
+    code = "weak_password"
 
 
 class BadQuery(DeskError):
@@ -144,6 +177,15 @@ _HTTP_CODES = {
 }
 
 
+def _database_summary(exc: SQLAlchemyError) -> str:
+    """Type and the database's own words: a statement error's text would carry the SQL."""
+    original = exc.orig if isinstance(exc, DBAPIError) else None
+    if original is None:
+        return type(exc).__name__
+    reason = str(original).splitlines()[0][:200] if str(original) else ""
+    return f"{type(exc).__name__} ({type(original).__name__}: {reason})"
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(DeskError)
     async def _desk_error(_request: Request, exc: DeskError) -> JSONResponse:
@@ -154,15 +196,32 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = []
+        in_body = False
         for error in exc.errors():
-            where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+            location = error.get("loc", ())
+            in_body = in_body or (bool(location) and location[0] == "body")
+            where = ".".join(str(p) for p in location if p != "body")
             problems.append(f"{where}: {error.get('msg', 'invalid')}")
-        return error_response(422, "invalid_request", "; ".join(problems) or "Invalid request")
+        # A malformed body is a bad request (400); 422 stays for query and path parameters.
+        return error_response(
+            400 if in_body else 422, "invalid_request", "; ".join(problems) or "Invalid request"
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail), exc.headers)
+
+    @app.exception_handler(SQLAlchemyError)
+    async def _database(request: Request, exc: SQLAlchemyError) -> JSONResponse:
+        # Answered here, so no traceback (which would print the statement) reaches the log.
+        log.error(
+            "database error on %s %s: %s",
+            request.method,
+            request.url.path,
+            _database_summary(exc),
+        )
+        return error_response(500, "internal_error", "The desk failed to handle this request")
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:

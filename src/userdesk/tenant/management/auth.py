@@ -89,7 +89,7 @@ async def authenticate(request: Request, tenant: Tenant) -> Caller:
     if isinstance(slot, Slot):
         slot.quota = quota
     if not allowed:
-        raise RateLimited(quota.reset - int(clock.epoch()))
+        raise RateLimited(quota.retry_after)
     return Caller(client_id=client_id, subject=subject, scopes=scopes)
 
 

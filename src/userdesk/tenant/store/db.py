@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from userdesk.locks import exclusive
+from userdesk.private_files import prepare_sqlite, tighten_sqlite
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -30,9 +31,14 @@ def make_engine(url: str) -> Engine:
     in between, while an immediate one waits its turn behind the writer that holds the lock.
     The driver's own transaction handling is off so that SQLAlchemy's BEGIN is the one sent.
     """
+    # hide_parameters: a database error's text (logged or not) never carries user data.
     if url.startswith("sqlite"):
+        database = prepare_sqlite(url)
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=10
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=10,
+            hide_parameters=True,
         )
 
         @event.listens_for(engine, "connect")
@@ -44,6 +50,8 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+            if database is not None:
+                tighten_sqlite(database)
 
         @event.listens_for(engine, "begin")
         def _begin(connection: Any) -> None:
@@ -51,7 +59,7 @@ def make_engine(url: str) -> Engine:
             connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def alembic_config(engine: Engine) -> Config:

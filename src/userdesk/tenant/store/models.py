@@ -23,6 +23,7 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import UserDefinedType
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -55,12 +56,22 @@ class SigningKey(Base):
 DEFAULT_CONNECTION = "Username-Password-Authentication"
 
 
+# A new tenant's password policy, and the one the migration gives existing tenants.
+DEFAULT_CONNECTION_OPTIONS: dict[str, Any] = {
+    "passwordPolicy": "fair",
+    "password_complexity_options": {"min_length": 8},
+}
+
+
 class Connection(Base):
     __tablename__ = "connections"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # con_...
     name: Mapped[str] = mapped_column(String(128), unique=True)
     strategy: Mapped[str] = mapped_column(String(32), default="auth0")
+    display_name: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    # Auth0's ``options`` document: ``passwordPolicy``, ``password_complexity_options``...
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class Client(Base):
@@ -70,7 +81,8 @@ class Client(Base):
 
     client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(255))
-    # Confidential clients keep their secret; public clients (SPAs) have none.
+    # Confidential clients keep a hash of their secret ("sha256$<hex>", see passwords.py);
+    # public clients (SPAs) have none.
     client_secret: Mapped[str | None] = mapped_column(String(255), nullable=True)
     app_type: Mapped[str] = mapped_column(String(32))  # spa | non_interactive | regular_web
     token_endpoint_auth_method: Mapped[str] = mapped_column(String(32), default="none")
@@ -213,6 +225,14 @@ class LoginSession(Base):
     auth_time: Mapped[datetime] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
+    # The device as the Management API shows it: where the session began and was last used.
+    initial_ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    initial_user_agent: Mapped[str | None] = mapped_column(String(512), nullable=True)
+    last_ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    last_user_agent: Mapped[str | None] = mapped_column(String(512), nullable=True)
+    last_interacted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Client ids the session signed in to, in order of first use.
+    clients: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
 class AuthorizeTransaction(Base):
@@ -267,6 +287,10 @@ class RefreshToken(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     rotated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # The login session (``sid``) the token came from, if any, and the request that got it.
+    session_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    user_agent: Mapped[str | None] = mapped_column(String(512), nullable=True)
 
 
 class FailedLogin(Base):
@@ -305,3 +329,38 @@ class LogEvent(Base):
     audience: Mapped[str | None] = mapped_column(String(512), nullable=True)
     scope: Mapped[str | None] = mapped_column(String(2048), nullable=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class MetadataAtom(UserDefinedType[Any]):
+    """A scalar kept as given: declared BLOB, SQLite stores text, integers and reals as they
+    come, so one index orders them and ``value = 3`` never equals the text ``'3'``."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **_kw: Any) -> str:
+        return "BLOB"
+
+
+class UserMetadataValue(Base):
+    """Every value a metadata search can match, one row each, kept in step with ``users``.
+
+    ``path`` is the dotted path a query names (``billing.country``); ``type`` and ``value`` are
+    what SQLite's ``json_each`` gives there. The primary key is the search order, so a search
+    reads only the rows it matches (see ``management/users/metadata_index.py``).
+    """
+
+    __tablename__ = "user_metadata_values"
+
+    # 0: app_metadata, 1: user_metadata.
+    root: Mapped[int] = mapped_column(Integer, primary_key=True)
+    path: Mapped[str] = mapped_column(String(512), primary_key=True)
+    value: Mapped[Any] = mapped_column(MetadataAtom(), primary_key=True)
+    type: Mapped[str] = mapped_column(String(8), primary_key=True)
+    user_pk: Mapped[int] = mapped_column(
+        ForeignKey("users.pk", ondelete="CASCADE"), primary_key=True
+    )
+
+    __table_args__ = (
+        Index("ix_user_metadata_values_user_pk", "user_pk"),
+        {"sqlite_with_rowid": False},
+    )
