@@ -30,6 +30,7 @@ export const UserdeskPreset = definePreset(Aura, {
             },
           },
           text: { danger: { color: "{red.700}" } },
+          outlined: { danger: { color: "{red.700}", borderColor: "{red.600}" } },
         },
       },
     },
