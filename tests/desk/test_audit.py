@@ -41,7 +41,7 @@ def test_database_url_moves_the_audit_log_and_survives_restarts(
     assert outcomes(db, victim) == ["succeeded"]
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT version_num FROM desk_alembic_version").fetchall() == [
-            ("0001",)
+            ("0002",)
         ]
 
     again = start_desk(settings)  # migrations run again at startup and change nothing

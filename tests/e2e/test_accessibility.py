@@ -134,7 +134,9 @@ def test_phone_sized_pages_fit_and_stay_accessible(
             assert_accessible(page)
             if state is not None:
                 Header(page).open_permissions()
-                assert page.evaluate("() => document.scrollingElement.scrollWidth") <= PHONE["width"]
+                assert (
+                    page.evaluate("() => document.scrollingElement.scrollWidth") <= PHONE["width"]
+                )
                 assert_accessible(page)
                 # Last: the full-page screenshot's resize closes the popover.
                 screenshot(page, f"phone-{name}-permissions")

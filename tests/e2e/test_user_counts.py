@@ -1,4 +1,4 @@
-"""A tenant with more users than Auth0 counts: the Users page never passes the cap off as a total."""
+"""More users than Auth0 counts: the Users page never passes the cap off as a total."""
 
 from __future__ import annotations
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from urllib.parse import parse_qs, urlsplit
-
 from playwright.sync_api import Browser, Page, Request, expect
 
 from tests.e2e.conftest import PHONE, Staff, new_page
@@ -281,7 +280,7 @@ def test_on_a_phone_every_row_fits_with_its_status_and_delete_button(
                 expect(control).to_be_in_viewport()
                 box = control.bounding_box()
                 assert box is not None
-                assert 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"], box
+                assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
         assert_accessible(page)
     finally:
         context.close()

@@ -25,13 +25,18 @@ from userdesk.desk.audit import db as audit_db
 from userdesk.desk.audit.routes import router as audit_router
 from userdesk.desk.audit.service import AuditLog
 from userdesk.desk.auth import JwksCache, TokenVerifier
+from userdesk.desk.connections.routes import router as connections_router
 from userdesk.desk.context import DeskContext
 from userdesk.desk.directory.actors import ActorEmails
 from userdesk.desk.directory.client import ManagementClient, RetryPolicy
 from userdesk.desk.directory.gateway import DirectoryGateway
 from userdesk.desk.directory.tokens import ClientCredentials, Clock, TokenSource
 from userdesk.desk.events.routes import router as events_router
+from userdesk.desk.logs.routes import router as logs_router
+from userdesk.desk.mail.routes import router as mail_router
+from userdesk.desk.roles.routes import router as roles_router
 from userdesk.desk.security import install_security_headers
+from userdesk.desk.sessions.routes import router as sessions_router
 from userdesk.desk.settings import Settings, SettingsError
 from userdesk.desk.staff.accounts import StaffAccounts
 from userdesk.desk.staff.routes import router as staff_router
@@ -155,6 +160,11 @@ def create_app(
     app.include_router(staff_router)
     app.include_router(events_router)
     app.include_router(users_router)
+    app.include_router(roles_router)
+    app.include_router(sessions_router)
+    app.include_router(logs_router)
+    app.include_router(mail_router)
+    app.include_router(connections_router)
     app.include_router(audit_router)
     # Last: its catch-all route must not shadow the API.
     spa.install(app, static_dir)

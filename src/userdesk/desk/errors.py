@@ -29,6 +29,17 @@ INVALID_REQUEST: dict[int | str, dict[str, object]] = {
 }
 
 
+# What any route that calls the identity provider may also answer.
+UPSTREAM_ERRORS: dict[int | str, dict[str, object]] = {
+    **INVALID_REQUEST,
+    401: {"model": ErrorRead},
+    403: {"model": ErrorRead},
+    429: {"model": ErrorRead, "description": "Rate limited by the identity provider"},
+    502: {"model": ErrorRead, "description": "The identity provider failed"},
+    503: {"model": ErrorRead, "description": "The identity provider is unreachable"},
+}
+
+
 class DeskError(Exception):
     status_code = 500
     code = "internal_error"
@@ -78,6 +89,27 @@ class Conflict(DeskError):
 
     status_code = 409
     code = "conflict"
+
+
+class UpstreamConflict(DeskError):
+    """The provider refused a write as conflicting with what it holds (HTTP 409)."""
+
+    status_code = 409
+    code = "conflict"
+
+    def __init__(self, message: str, *, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason or message
+
+
+class UserExists(DeskError):
+    status_code = 409
+    code = "user_exists"
+
+
+class WeakPassword(DeskError):
+    status_code = 400
+    code = "weak_password"
 
 
 class BadQuery(DeskError):
@@ -154,10 +186,16 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = []
+        in_body = False
         for error in exc.errors():
-            where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+            location = error.get("loc", ())
+            in_body = in_body or (bool(location) and location[0] == "body")
+            where = ".".join(str(p) for p in location if p != "body")
             problems.append(f"{where}: {error.get('msg', 'invalid')}")
-        return error_response(422, "invalid_request", "; ".join(problems) or "Invalid request")
+        # A malformed body is a bad request (400); 422 stays for query and path parameters.
+        return error_response(
+            400 if in_body else 422, "invalid_request", "; ".join(problems) or "Invalid request"
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

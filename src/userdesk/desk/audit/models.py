@@ -40,11 +40,14 @@ class AuditEntry(AuditBase):
     actor_email: Mapped[str | None] = mapped_column(String(320), index=True)
     action: Mapped[str] = mapped_column(String(64), index=True)
     target: Mapped[str] = mapped_column(String(255), index=True)
-    # attempted, then succeeded or failed
+    # attempted, then succeeded or failed; denied when refused for want of permission
     outcome: Mapped[str] = mapped_column(String(16))
     upstream_status: Mapped[int | None] = mapped_column(Integer)
     message: Mapped[str | None] = mapped_column(Text)
     # The target as it was just before the write (a deleted user's profile, for one).
     snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # For a change: the fields it touched, as they were and as they became.
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     attempted_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -18,8 +18,36 @@ class AuditFilter:
     actor: str | None = None
     target: str | None = None
     action: str | None = None
+    outcome: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    # Free text over actor, target and action.
+    text: str | None = None
 
     def apply(self, query: Select[AuditEntry]) -> Select[AuditEntry]:
+        if self.outcome:
+            query = query.where(AuditEntry.outcome == self.outcome)
+        if self.since:
+            query = query.where(AuditEntry.attempted_at >= self.since)
+        if self.until:
+            query = query.where(AuditEntry.attempted_at < self.until)
+        if self.text:
+            pattern = (
+                "%" + self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
+            query = query.where(
+                or_(
+                    *(
+                        column.ilike(pattern, escape="\\")
+                        for column in (
+                            AuditEntry.actor_sub,
+                            AuditEntry.actor_email,
+                            AuditEntry.target,
+                            AuditEntry.action,
+                        )
+                    )
+                )
+            )
         if self.actor:
             query = query.where(
                 or_(AuditEntry.actor_sub == self.actor, AuditEntry.actor_email == self.actor)

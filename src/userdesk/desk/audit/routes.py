@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import UTC, datetime
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 
@@ -12,6 +13,15 @@ from userdesk.desk.auth import RequirePermission, Staff
 from userdesk.desk.context import Audit
 from userdesk.desk.errors import INVALID_REQUEST, ErrorRead
 from userdesk.permissions import Permission
+
+Outcome = Literal["attempted", "succeeded", "failed", "denied"]
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
 
 router = APIRouter(
     prefix="/api/audit",
@@ -29,10 +39,32 @@ async def list_audit(
     actor: Annotated[str | None, Query(description="Actor's sub or email")] = None,
     target: Annotated[str | None, Query(description="Target id, e.g. a user_id")] = None,
     action: Annotated[str | None, Query(description="Action, e.g. users.delete")] = None,
+    outcome: Annotated[
+        Outcome | None, Query(description="attempted, succeeded, failed, denied")
+    ] = None,
+    since: Annotated[
+        datetime | None,
+        Query(description="Entries at or after this time (ISO 8601; UTC if no offset)"),
+    ] = None,
+    until: Annotated[
+        datetime | None, Query(description="Entries before this time (ISO 8601; UTC if no offset)")
+    ] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Text in the actor, target or action")
+    ] = None,
     page: Annotated[int, Query(ge=1)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> AuditList:
-    entries, total = await audit.search(AuditFilter(actor, target, action), page, per_page)
+    where = AuditFilter(
+        actor=actor,
+        target=target,
+        action=action,
+        outcome=outcome,
+        since=_utc(since),
+        until=_utc(until),
+        text=q or None,
+    )
+    entries, total = await audit.search(where, page, per_page)
     return AuditList(
         entries=[AuditEntryRead.model_validate(e) for e in entries],
         total=total,

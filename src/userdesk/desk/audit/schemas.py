@@ -21,6 +21,8 @@ class AuditEntryRead(BaseModel):
     upstream_status: int | None
     message: str | None
     snapshot: dict[str, Any] | None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
     attempted_at: datetime
     completed_at: datetime | None
 

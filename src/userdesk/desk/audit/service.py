@@ -29,6 +29,8 @@ class Recording:
 
     entry_id: int
     snapshot: dict[str, Any] | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
     upstream_status: int | None = None
 
 
@@ -99,6 +101,10 @@ class AuditLog:
             entry.message = message
             if recording.snapshot is not None:
                 entry.snapshot = recording.snapshot
+            if recording.before is not None:
+                entry.before = recording.before
+            if recording.after is not None:
+                entry.after = recording.after
             entry.completed_at = datetime.now(UTC)
 
     async def redact_snapshots(self, older_than: timedelta, now: datetime | None = None) -> int:

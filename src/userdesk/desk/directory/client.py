@@ -28,6 +28,7 @@ from userdesk.desk.errors import (
     BadQuery,
     DeskError,
     NotFound,
+    UpstreamConflict,
     UpstreamFailed,
     UpstreamRateLimited,
     UpstreamUnavailable,
@@ -75,8 +76,8 @@ class ManagementClient:
         response = await self._send("GET", path, params=params, idempotent=True)
         return _json(response)
 
-    async def delete(self, path: str) -> int:
-        response = await self._send("DELETE", path, idempotent=True)
+    async def delete(self, path: str, body: Any = None) -> int:
+        response = await self._send("DELETE", path, json=body, idempotent=True)
         return response.status_code
 
     async def post(self, path: str, body: Any) -> Any:
@@ -202,6 +203,10 @@ def _error_for(response: httpx.Response) -> DeskError:
         )
     if status == 404:
         return NotFound(message)
+    if status == 409:
+        return UpstreamConflict(
+            f"The identity provider refused the change: {message}", reason=message
+        )
     if status == 429:
         return UpstreamRateLimited(max(1, math.ceil(_wait_hint(response) or 1)))
     if status == 503:

@@ -27,11 +27,23 @@ class Role(BaseModel):
     description: str | None = None
 
 
+class _Source(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    source_type: str
+
+
 class _Grant(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     permission_name: str
     resource_server_identifier: str
+    # A user's permission list says where each came from (DIRECT or ROLE); a role's has none.
+    sources: list[_Source] | None = None
+
+    @property
+    def direct(self) -> bool:
+        return self.sources is None or any(s.source_type == "DIRECT" for s in self.sources)
 
 
 class _Member(BaseModel):
@@ -47,6 +59,20 @@ class RolesApi:
     def __init__(self, client: ManagementClient) -> None:
         self._client = client
 
+    async def roles_granting(self, permission: str, api_identifier: str) -> set[str]:
+        """Ids of the roles that grant ``permission`` of the API."""
+        granting: set[str] = set()
+        for role in await self._list("/roles", "roles", Role):
+            granted = await self._list(
+                f"/roles/{quote(role.id, safe='')}/permissions", "permissions", _Grant
+            )
+            if any(
+                g.permission_name == permission and g.resource_server_identifier == api_identifier
+                for g in granted
+            ):
+                granting.add(role.id)
+        return granting
+
     async def holders_of(self, permission: str, api_identifier: str) -> set[str]:
         """Ids of the users who hold ``permission`` of the API through one of their roles.
 
@@ -54,15 +80,9 @@ class RolesApi:
         only holders through roles are found.
         """
         holders: set[str] = set()
-        for role in await self._list("/roles", "roles", Role):
-            path = f"/roles/{quote(role.id, safe='')}"
-            granted = await self._list(f"{path}/permissions", "permissions", _Grant)
-            if any(
-                g.permission_name == permission and g.resource_server_identifier == api_identifier
-                for g in granted
-            ):
-                members = await self._list(f"{path}/users", "users", _Member)
-                holders.update(member.user_id for member in members)
+        for role_id in await self.roles_granting(permission, api_identifier):
+            members = await self._list(f"/roles/{quote(role_id, safe='')}/users", "users", _Member)
+            holders.update(member.user_id for member in members)
         return holders
 
     async def direct_permissions(self, user_id: str, api_identifier: str) -> set[str]:
@@ -72,7 +92,9 @@ class RolesApi:
         except NotFound as exc:
             raise UserNotFound(user_id) from exc
         return {
-            g.permission_name for g in granted if g.resource_server_identifier == api_identifier
+            g.permission_name
+            for g in granted
+            if g.resource_server_identifier == api_identifier and g.direct
         }
 
     async def _list(self, path: str, key: str, model: type[_Row]) -> list[_Row]:
@@ -96,6 +118,17 @@ class RolesApi:
             if done or len(batch) < PER_PAGE or len(rows) >= 1000:
                 return rows
             page += 1
+
+    async def all(self) -> list[Role]:
+        return await self._list("/roles", "roles", Role)
+
+    async def assign(self, user_id: str, role_ids: list[str]) -> None:
+        """Give the user these roles. An unknown role id is the provider's 404 or 400."""
+        await self._client.post(f"{user_path(user_id)}/roles", {"roles": role_ids})
+
+    async def remove(self, user_id: str, role_ids: list[str]) -> None:
+        # Auth0 takes the roles to remove in a DELETE's JSON body.
+        await self._client.delete(f"{user_path(user_id)}/roles", {"roles": role_ids})
 
     async def of_user(self, user_id: str) -> list[Role]:
         try:

@@ -18,7 +18,16 @@ from urllib.parse import quote
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from userdesk.desk.directory.client import ManagementClient
-from userdesk.desk.errors import BadQuery, NotFound, SearchCapReached, UpstreamFailed
+from userdesk.desk.errors import (
+    BadQuery,
+    DeskError,
+    NotFound,
+    SearchCapReached,
+    UpstreamConflict,
+    UpstreamFailed,
+    UserExists,
+    WeakPassword,
+)
 
 # Auth0 returns only the first 1000 results of any user search, however it is paged.
 SEARCH_CAP = 1000
@@ -79,6 +88,57 @@ class DirectoryUser(BaseModel):
         return dict(self._raw)
 
 
+class UserChanges(BaseModel):
+    """A partial update, as ``PATCH /users/{id}`` takes it: only the fields set are sent.
+
+    Metadata objects merge at their root on the provider's side, and a key set to ``None``
+    is deleted there.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    nickname: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    picture: str | None = None
+    email: str | None = None
+    email_verified: bool | None = None
+    blocked: bool | None = None
+    app_metadata: dict[str, Any] | None = None
+    user_metadata: dict[str, Any] | None = None
+
+    def body(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True)
+
+
+class NewUser(BaseModel):
+    """What ``POST /users`` takes for a user of a database connection."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    connection: str
+    email: str
+    password: str
+    name: str | None = None
+    email_verified: bool = False
+    app_metadata: dict[str, Any] | None = None
+    user_metadata: dict[str, Any] | None = None
+
+    def body(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+class Block(BaseModel):
+    """A brute-force block: sign-ins for ``identifier`` from ``ip`` are refused."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    identifier: str
+    ip: str | None = None
+    connection: str | None = None
+
+
 @dataclass(frozen=True)
 class UserPage:
     users: list[DirectoryUser]
@@ -135,6 +195,45 @@ class UsersApi:
             raise UserNotFound(user_id) from exc
         return _user(body)
 
+    async def create(self, user: NewUser) -> DirectoryUser:
+        try:
+            return _user(await self._client.post("/users", user.body()))
+        except UpstreamConflict as exc:
+            raise UserExists(f"A user with the email {user.email} already exists") from exc
+        except BadQuery as exc:
+            raise _weak_password(exc) from exc
+
+    async def update(self, user_id: str, changes: UserChanges) -> DirectoryUser:
+        try:
+            return _user(await self._client.patch(user_path(user_id), changes.body()))
+        except NotFound as exc:
+            raise UserNotFound(user_id) from exc
+        except UpstreamConflict as exc:
+            raise UserExists(f"Another user already has that email: {exc.reason}") from exc
+        except BadQuery as exc:
+            raise _weak_password(exc) from exc
+
+    async def blocks(self, user_id: str) -> list[Block]:
+        """Brute-force blocks of the user (``GET /user-blocks/{id}``)."""
+        try:
+            body = await self._client.get(f"/user-blocks/{quote(user_id, safe='')}")
+        except NotFound as exc:
+            raise UserNotFound(user_id) from exc
+        rows = body.get("blocked_for") if isinstance(body, dict) else None
+        if not isinstance(rows, list):
+            raise _malformed("the user's blocks")
+        try:
+            return [Block.model_validate(row) for row in rows]
+        except ValidationError as exc:
+            raise _malformed("the user's blocks") from exc
+
+    async def lift_blocks(self, user_id: str) -> None:
+        """Lift every brute-force block of the user; ``blocked`` itself is not touched."""
+        try:
+            await self._client.delete(f"/user-blocks/{quote(user_id, safe='')}")
+        except NotFound as exc:
+            raise UserNotFound(user_id) from exc
+
     async def delete(self, user_id: str) -> int:
         """The provider's status: Auth0 answers 204 whether or not the user still existed."""
         return await self._client.delete(user_path(user_id))
@@ -159,6 +258,13 @@ def _count(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise _malformed("the user count")
     return value
+
+
+def _weak_password(exc: BadQuery) -> DeskError:
+    # Auth0 names the rule that failed ("PasswordStrengthError: Password is too weak").
+    if "Password" in exc.reason and "Error" in exc.reason:
+        return WeakPassword(exc.reason)
+    return exc
 
 
 def _malformed(what: str) -> UpstreamFailed:

@@ -8,21 +8,20 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from userdesk.desk.auth import RequirePermission, Staff
 from userdesk.desk.context import Actors, Audit, Desk, Directory, RequestId
-from userdesk.desk.errors import INVALID_REQUEST, ErrorRead
-from userdesk.desk.users.schemas import UserList, UserRead
+from userdesk.desk.directory.users import NewUser, UserChanges
+from userdesk.desk.errors import UPSTREAM_ERRORS, BadQuery, ErrorRead
+from userdesk.desk.users.schemas import (
+    BlockList,
+    BlockRead,
+    UserCreate,
+    UserList,
+    UserRead,
+    UserUpdate,
+)
 from userdesk.desk.users.service import UserService
 from userdesk.permissions import Permission
 
-_upstream_errors: dict[int | str, dict[str, object]] = {
-    **INVALID_REQUEST,
-    401: {"model": ErrorRead},
-    403: {"model": ErrorRead},
-    429: {"model": ErrorRead, "description": "Rate limited by the identity provider"},
-    502: {"model": ErrorRead, "description": "The identity provider failed"},
-    503: {"model": ErrorRead, "description": "The identity provider is unreachable"},
-}
-
-router = APIRouter(prefix="/api/users", tags=["users"], responses=_upstream_errors)
+router = APIRouter(prefix="/api/users", tags=["users"], responses=UPSTREAM_ERRORS)
 
 
 def get_service(desk: Desk, directory: Directory, audit: Audit, actors: Actors) -> UserService:
@@ -33,6 +32,12 @@ def get_service(desk: Desk, directory: Directory, audit: Audit, actors: Actors) 
 
 Users = Annotated[UserService, Depends(get_service)]
 CanReadUsers = Annotated[Staff, RequirePermission(Permission.READ_USERS)]
+CanUpdateUsers = Annotated[
+    Staff, RequirePermission(Permission.UPDATE_USERS, audit_as="users.update")
+]
+CanCreateUsers = Annotated[
+    Staff, RequirePermission(Permission.CREATE_USERS, audit_as="users.create")
+]
 CanDeleteUsers = Annotated[
     Staff, RequirePermission(Permission.DELETE_USERS, audit_as="users.delete")
 ]
@@ -94,3 +99,59 @@ async def delete_user(
 ) -> Response:
     await users.delete(staff, user_id, request_id)
     return Response(status_code=204)
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=UserRead,
+    summary="Create a user in a database connection",
+    responses={
+        400: {"model": ErrorRead, "description": "Invalid input, or a password too weak"},
+        409: {"model": ErrorRead, "description": "A user with that email exists"},
+    },
+)
+async def create_user(
+    staff: CanCreateUsers, users: Users, body: UserCreate, request_id: RequestId
+) -> UserRead:
+    new = NewUser(
+        connection=body.connection or await users.default_connection(),
+        email=body.email,
+        password=body.password,
+        name=body.name,
+        email_verified=body.email_verified,
+        app_metadata=body.app_metadata,
+        user_metadata=body.user_metadata,
+    )
+    return UserRead.from_directory(await users.create(staff, new, request_id))
+
+
+@router.patch(
+    "/{user_id}",
+    response_model=UserRead,
+    summary="Change a user's profile, metadata or blocked state",
+    responses={
+        400: {"model": ErrorRead, "description": "Invalid input"},
+        404: {"model": ErrorRead},
+        409: {"model": ErrorRead, "description": "Another user has that email"},
+    },
+)
+async def update_user(
+    staff: CanUpdateUsers, users: Users, user_id: str, body: UserUpdate, request_id: RequestId
+) -> UserRead:
+    changes = UserChanges.model_validate(body.model_dump(exclude_unset=True))
+    if not changes.body():
+        raise BadQuery("Nothing to change: send at least one field")
+    return UserRead.from_directory(await users.update(staff, user_id, changes, request_id))
+
+
+@router.get(
+    "/{user_id}/blocks",
+    response_model=BlockList,
+    summary="The user's brute-force blocks (sign-ins refused after failed attempts)",
+    responses={404: {"model": ErrorRead}},
+)
+async def user_blocks(_staff: CanReadUsers, users: Users, user_id: str) -> BlockList:
+    return BlockList(
+        blocked_for=[BlockRead.model_validate(b.model_dump()) for b in await users.blocks(user_id)]
+    )

@@ -59,3 +59,47 @@ class UserList(BaseModel):
     total_is_capped: bool = False
     page: int
     per_page: int
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    connection: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=128,
+        description="A database connection (default: the provider's first one)",
+    )
+    email: str = Field(min_length=3, max_length=320)
+    password: str = Field(min_length=1, max_length=1000)
+    name: str | None = Field(default=None, max_length=300)
+    email_verified: bool = False
+    app_metadata: dict[str, Any] | None = None
+    user_metadata: dict[str, Any] | None = None
+
+
+class UserUpdate(BaseModel):
+    """Any of these; metadata merges at the root and a key set to null is deleted."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, max_length=300)
+    nickname: str | None = Field(default=None, max_length=300)
+    given_name: str | None = Field(default=None, max_length=150)
+    family_name: str | None = Field(default=None, max_length=150)
+    picture: str | None = Field(default=None, max_length=2000)
+    email: str | None = Field(default=None, min_length=3, max_length=320)
+    email_verified: bool | None = None
+    blocked: bool | None = None
+    app_metadata: dict[str, Any] | None = None
+    user_metadata: dict[str, Any] | None = None
+
+
+class BlockRead(BaseModel):
+    identifier: str
+    ip: str | None = None
+    connection: str | None = None
+
+
+class BlockList(BaseModel):
+    blocked_for: list[BlockRead]

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from userdesk.desk.audit.service import AuditLog
 from userdesk.desk.auth import Staff
 from userdesk.desk.directory.actors import ActorEmails
 from userdesk.desk.directory.gateway import DirectoryGateway
-from userdesk.desk.directory.users import SEARCH_CAP, DirectoryUser, UserNotFound, UserPage
-from userdesk.desk.errors import Conflict, SearchCapReached
+from userdesk.desk.directory.users import (
+    SEARCH_CAP,
+    Block,
+    DirectoryUser,
+    NewUser,
+    UserChanges,
+    UserNotFound,
+    UserPage,
+)
+from userdesk.desk.errors import BadQuery, Conflict, SearchCapReached
 from userdesk.desk.staff.accounts import StaffAccounts
 from userdesk.permissions import Permission
 
@@ -25,6 +35,7 @@ class UserService:
     ) -> None:
         self._users = directory.users
         self._roles = directory.roles
+        self._connections = directory.connections
         self._audit = audit
         self._actors = actors
         self._accounts = accounts
@@ -43,6 +54,39 @@ class UserService:
 
     async def get(self, user_id: str) -> DirectoryUser:
         return await self._users.get(user_id)
+
+    async def blocks(self, user_id: str) -> list[Block]:
+        return await self._users.blocks(user_id)
+
+    async def default_connection(self) -> str:
+        databases = await self._connections.databases()
+        if not databases:
+            raise BadQuery("The identity provider has no database connection to create users in")
+        return databases[0].name
+
+    async def create(self, staff: Staff, new: NewUser, request_id: str) -> DirectoryUser:
+        actor = await self._actors.complete(staff)
+        async with self._audit.write(actor, "users.create", new.email, request_id) as record:
+            created = await self._users.create(new)
+            record.after = _without_password(new.body()) | {"user_id": created.user_id}
+        return created
+
+    async def update(
+        self, staff: Staff, user_id: str, changes: UserChanges, request_id: str
+    ) -> DirectoryUser:
+        actor = await self._actors.complete(staff)
+        fields = changes.body()
+        async with self._audit.write(actor, "users.update", user_id, request_id) as record:
+            before = await self._users.get(user_id)
+            record.before = {name: before.raw.get(name) for name in fields}
+            updated = await self._users.update(user_id, changes)
+            if fields.get("blocked") is False:
+                # Unblocking means "let them in": brute-force blocks go too.
+                await self._users.lift_blocks(user_id)
+            record.after = {name: updated.raw.get(name) for name in fields}
+        if "blocked" in fields:
+            self._accounts.forget(user_id)
+        return updated
 
     async def delete(self, staff: Staff, user_id: str, request_id: str) -> None:
         actor = await self._actors.complete(staff)
@@ -72,3 +116,7 @@ class UserService:
                 f"{user_id} is the last staff member who holds {manage}: give another "
                 "staff member that permission first"
             )
+
+
+def _without_password(body: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in body.items() if key != "password"}

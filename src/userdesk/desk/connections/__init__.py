@@ -1,0 +1,1 @@
+"""The connections users can be created in."""

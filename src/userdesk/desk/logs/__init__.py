@@ -1,0 +1,1 @@
+"""A user's log events, newest first."""

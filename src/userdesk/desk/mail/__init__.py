@@ -1,0 +1,1 @@
+"""Mail sent to users through the provider: password-change links and verification."""

@@ -1,0 +1,1 @@
+"""Staff-assignable roles: the tenant's roles and which a user holds."""

@@ -1,0 +1,1 @@
+"""A user's login sessions, and signing them out everywhere."""
