@@ -1,118 +1,59 @@
 import type { DeskClient } from "@/api/client";
-import { loose } from "@/api/loose";
-import type { components } from "@/api/schema";
+import type { paths } from "@/api/schema";
 
-export type UserDetail = components["schemas"]["UserRead"];
+type Json<T> = T extends { responses: { 200: { content: { "application/json": infer B } } } }
+  ? B
+  : T extends { responses: { 201: { content: { "application/json": infer B } } } }
+    ? B
+    : never;
+type Body<T> = T extends { requestBody: { content: { "application/json": infer B } } } ? B : never;
+
+type One = paths["/api/users/{user_id}"];
+export type UserDetail = Json<One["get"]>;
 export type Metadata = Record<string, unknown>;
-
-/** The fields staff may change with `PATCH /api/users/{id}`; metadata merges at the root. */
-export interface UserChanges {
-  name?: string | null;
-  nickname?: string | null;
-  given_name?: string | null;
-  family_name?: string | null;
-  picture?: string | null;
-  email?: string;
-  email_verified?: boolean;
-  blocked?: boolean;
-  app_metadata?: Metadata;
-  user_metadata?: Metadata;
-}
-
-export interface Role {
-  id: string;
-  name: string;
-  description?: string | null;
-}
-
-export interface BruteForceBlock {
-  identifier: string;
-  ip?: string | null;
-  connection?: string | null;
-}
-
-export interface LogEvent {
-  log_id: string;
-  date: string;
-  type: string;
-  /** The event type in words ("Successful login"). */
-  type_label?: string | null;
-  description?: string | null;
-  client_name?: string | null;
-  ip?: string | null;
-  user_agent?: string | null;
-  connection?: string | null;
-}
-
-export interface LogPage {
-  logs: LogEvent[];
-  page: number;
-  per_page: number;
-}
-
-export interface SignInSession {
-  id: string;
-  created_at?: string | null;
-  last_interacted_at?: string | null;
-  expires_at?: string | null;
-  device?: {
-    initial_ip?: string | null;
-    initial_user_agent?: string | null;
-    last_ip?: string | null;
-    last_user_agent?: string | null;
-  } | null;
-  clients?: string[];
-}
-
-export interface Connection {
-  id: string;
-  name: string;
-  strategy: string;
-}
-
-export interface NewUser {
-  connection?: string;
-  email: string;
-  password: string;
-  name?: string;
-  email_verified?: boolean;
-}
+/** The fields staff may change; metadata merges at the root and a key sent as null is deleted. */
+export type UserChanges = Body<One["patch"]>;
+export type BruteForceBlock = Json<paths["/api/users/{user_id}/blocks"]["get"]>["blocked_for"][number];
+export type Role = Json<paths["/api/roles"]["get"]>["roles"][number];
+export type LogPage = Json<paths["/api/users/{user_id}/logs"]["get"]>;
+export type LogEvent = LogPage["logs"][number];
+export type SignInSession = Json<paths["/api/users/{user_id}/sessions"]["get"]>["sessions"][number];
+export type Connection = Json<paths["/api/connections"]["get"]>["connections"][number];
+export type NewUser = Body<paths["/api/users"]["post"]>;
 
 const one = (userId: string) => ({ path: { user_id: userId } });
 
-export async function getUser(api: DeskClient, userId: string, signal?: AbortSignal): Promise<UserDetail> {
-  const { data } = await api.GET("/api/users/{user_id}", { params: one(userId), signal });
-  if (!data) throw new Error("The desk returned no user.");
+function answer<T>(data: T | undefined): T {
+  if (data === undefined) throw new Error("The desk returned nothing.");
   return data;
 }
 
+export async function getUser(api: DeskClient, userId: string, signal?: AbortSignal): Promise<UserDetail> {
+  return answer((await api.GET("/api/users/{user_id}", { params: one(userId), signal })).data);
+}
+
 export async function updateUser(api: DeskClient, userId: string, changes: UserChanges): Promise<UserDetail> {
-  const { data } = await loose(api).PATCH("/api/users/{user_id}", { params: one(userId), body: changes });
-  if (!data) throw new Error("The desk returned no user.");
-  return data as UserDetail;
+  return answer((await api.PATCH("/api/users/{user_id}", { params: one(userId), body: changes })).data);
 }
 
 export async function getBlocks(api: DeskClient, userId: string): Promise<BruteForceBlock[]> {
-  const { data } = await loose(api).GET("/api/users/{user_id}/blocks", { params: one(userId) });
-  return (data as { blocked_for?: BruteForceBlock[] } | undefined)?.blocked_for ?? [];
+  return answer((await api.GET("/api/users/{user_id}/blocks", { params: one(userId) })).data).blocked_for;
 }
 
 export async function listRoles(api: DeskClient): Promise<Role[]> {
-  const { data } = await loose(api).GET("/api/roles");
-  return (data as { roles?: Role[] } | undefined)?.roles ?? [];
+  return answer((await api.GET("/api/roles")).data).roles;
 }
 
 export async function getUserRoles(api: DeskClient, userId: string): Promise<Role[]> {
-  const { data } = await loose(api).GET("/api/users/{user_id}/roles", { params: one(userId) });
-  return (data as { roles?: Role[] } | undefined)?.roles ?? [];
+  return answer((await api.GET("/api/users/{user_id}/roles", { params: one(userId) })).data).roles;
 }
 
 export async function assignRoles(api: DeskClient, userId: string, roleIds: string[]): Promise<void> {
-  await loose(api).POST("/api/users/{user_id}/roles", { params: one(userId), body: { roles: roleIds } });
+  await api.POST("/api/users/{user_id}/roles", { params: one(userId), body: { roles: roleIds } });
 }
 
 export async function removeRoles(api: DeskClient, userId: string, roleIds: string[]): Promise<void> {
-  await loose(api).DELETE("/api/users/{user_id}/roles", { params: one(userId), body: { roles: roleIds } });
+  await api.DELETE("/api/users/{user_id}/roles", { params: one(userId), body: { roles: roleIds } });
 }
 
 export async function getLogs(
@@ -122,43 +63,36 @@ export async function getLogs(
   perPage: number,
   signal?: AbortSignal,
 ): Promise<LogPage> {
-  const { data } = await loose(api).GET("/api/users/{user_id}/logs", {
+  const { data } = await api.GET("/api/users/{user_id}/logs", {
     params: { ...one(userId), query: { page, per_page: perPage } },
     signal,
   });
-  const answer = data as Partial<LogPage> | undefined;
-  return { logs: answer?.logs ?? [], page: answer?.page ?? page, per_page: answer?.per_page ?? perPage };
+  return answer(data);
 }
 
 export async function getSessions(api: DeskClient, userId: string): Promise<SignInSession[]> {
-  const { data } = await loose(api).GET("/api/users/{user_id}/sessions", { params: one(userId) });
-  return (data as { sessions?: SignInSession[] } | undefined)?.sessions ?? [];
+  return answer((await api.GET("/api/users/{user_id}/sessions", { params: one(userId) })).data).sessions;
 }
 
 export async function signOutEverywhere(api: DeskClient, userId: string): Promise<void> {
-  await loose(api).DELETE("/api/users/{user_id}/sessions", { params: one(userId) });
+  await api.DELETE("/api/users/{user_id}/sessions", { params: one(userId) });
 }
 
 export async function passwordChangeTicket(api: DeskClient, userId: string): Promise<string> {
-  const { data } = await loose(api).POST("/api/users/{user_id}/password-change-ticket", { params: one(userId) });
-  const ticket = (data as { ticket?: string } | undefined)?.ticket;
-  if (!ticket) throw new Error("The desk returned no ticket.");
-  return ticket;
+  const { data } = await api.POST("/api/users/{user_id}/password-change-ticket", { params: one(userId) });
+  return answer(data).ticket;
 }
 
 export async function sendVerificationEmail(api: DeskClient, userId: string): Promise<void> {
-  await loose(api).POST("/api/users/{user_id}/verification-email", { params: one(userId) });
+  await api.POST("/api/users/{user_id}/verification-email", { params: one(userId) });
 }
 
 export async function listConnections(api: DeskClient): Promise<Connection[]> {
-  const { data } = await loose(api).GET("/api/connections");
-  return (data as { connections?: Connection[] } | undefined)?.connections ?? [];
+  return answer((await api.GET("/api/connections")).data).connections;
 }
 
 export async function createUser(api: DeskClient, user: NewUser): Promise<UserDetail> {
-  const { data } = await loose(api).POST("/api/users", { body: user });
-  if (!data) throw new Error("The desk returned no user.");
-  return data as UserDetail;
+  return answer((await api.POST("/api/users", { body: user })).data);
 }
 
 export async function deleteUser(api: DeskClient, userId: string): Promise<void> {
