@@ -8,7 +8,7 @@ export interface Announcer {
   failure(summary: string, detail: string): void;
 }
 
-const AnnouncerKey: InjectionKey<Announcer> = Symbol("announcer");
+export const AnnouncerKey: InjectionKey<Announcer> = Symbol("announcer");
 
 /**
  * Results of writes, said twice: a Toast for the eye and a polite live region for screen
