@@ -217,6 +217,8 @@ def test_assign_and_remove_a_role(
     page.assign_role("Viewer")
     expect(page.role_names).to_have_text(["Viewer"])
     page.expect_announced("Role assigned")
+    screenshot(admin_page, "user-roles")
+    assert_accessible(admin_page)
     assert tenant_roles(management, user["user_id"]) == ["Viewer"]
 
     page.remove_role("Viewer")
