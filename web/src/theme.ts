@@ -12,9 +12,10 @@ import skeleton from "@primeuix/themes/aura/skeleton";
  * Aura's own index carries the tokens of all ~80 components, about 110 KB of the entry
  * chunk; what signed-in staff see adds its components' tokens (`./themeWork.ts`) on load.
  */
+export const entryTokens = { button, card, message, skeleton };
 const Aura = {
   ...base,
-  components: { button, card, message, skeleton },
+  components: entryTokens,
   css: auraCss as unknown as string,
 };
 

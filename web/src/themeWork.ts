@@ -17,6 +17,26 @@ import textarea from "@primeuix/themes/aura/textarea";
 import toast from "@primeuix/themes/aura/toast";
 import { toastOverrides } from "./theme";
 
+/** The tokens of every component only signed-in staff see. */
+export const workTokens = {
+  avatar,
+  badge,
+  checkbox,
+  datatable,
+  dialog,
+  iconfield,
+  inputtext,
+  paginator,
+  password,
+  popover,
+  progressspinner,
+  select,
+  tabs,
+  tag,
+  textarea,
+  toast,
+};
+
 let added = false;
 
 /**
@@ -29,26 +49,7 @@ export function addWorkTokens(): void {
   if (added) return;
   added = true;
   updatePreset(
-    {
-      components: {
-        avatar,
-        badge,
-        checkbox,
-        datatable,
-        dialog,
-        iconfield,
-        inputtext,
-        paginator,
-        password,
-        popover,
-        progressspinner,
-        select,
-        tabs,
-        tag,
-        textarea,
-        toast,
-      },
-    },
+    { components: workTokens },
     // The contrast fixes of ./theme.ts win over Aura's toast colours.
     { components: { toast: toastOverrides } },
   );
