@@ -80,7 +80,18 @@ def main() -> None:
             desk = f"http://127.0.0.1:{desk_port}"
             tenant = f"http://127.0.0.1:{tenant_port}"
             running.start(
-                ["tenant", "serve", "--port", str(tenant_port), "--data-dir", str(data_dir)], env
+                # The Management API's per-client limit would measure itself, not the desk.
+                [
+                    "tenant",
+                    "serve",
+                    "--port",
+                    str(tenant_port),
+                    "--data-dir",
+                    str(data_dir),
+                    "--management-rate-limit",
+                    "off",
+                ],
+                env,
             )
             wait_until_up(f"{tenant}/.well-known/jwks.json", deadline)
             config = json.loads((data_dir / "tenant.json").read_text())

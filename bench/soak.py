@@ -156,7 +156,16 @@ def main() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="userdesk-soak-"))
     desk_port, tenant_port = free_port(), free_port()
     env = base_env(USERDESK_TENANT_DEMO_USERS=str(args.users))
-    command = ["serve", "--port", str(desk_port), "--tenant-port", str(tenant_port)]
+    # The Management API's per-client limit would measure itself, not the desk.
+    command = [
+        "serve",
+        "--port",
+        str(desk_port),
+        "--tenant-port",
+        str(tenant_port),
+        "--management-rate-limit",
+        "off",
+    ]
     try:
         with servers(data_dir) as running:
             running.start([*command, "--data-dir", str(data_dir)], env)

@@ -77,6 +77,8 @@ def seed(data_dir: Path, users: int, port: int) -> None:
 def serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     userdesk = Path(sys.executable).with_name("userdesk")
     command = [str(userdesk), "tenant", "serve", "--port", str(port), "--data-dir", str(data_dir)]
+    # The Management API's per-client limit would measure itself, not the tenant.
+    command += ["--management-rate-limit", "off"]
     server = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )

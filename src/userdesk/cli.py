@@ -21,16 +21,51 @@ app.add_typer(tenant_app, name="tenant")
 app.add_typer(audit_app, name="audit")
 console = Console(soft_wrap=True)
 
+ForwardedAllowIps = Annotated[
+    str | None,
+    typer.Option(
+        "--forwarded-allow-ips",
+        envvar="USERDESK_FORWARDED_ALLOW_IPS",
+        help="Comma-separated addresses of reverse proxies whose X-Forwarded-For is trusted "
+        "(per-IP sign-in limits then count the client's address); default: none",
+    ),
+]
+
+ManagementRateLimit = Annotated[
+    str | None,
+    typer.Option(
+        "--management-rate-limit",
+        help="The embedded tenant's Management API limit per client: BURST/PER_SECOND "
+        "(default 50/20), or off",
+    ),
+]
+
 DataDir = Annotated[
     Path | None,
     typer.Option("--data-dir", help="Data directory (default: $USERDESK_DATA_DIR or ./.userdesk)"),
 ]
 
 
-def _tenant_settings(data_dir: Path | None, public_url: str | None = None):  # type: ignore[no-untyped-def]
+def _management_rate_limit(value: str) -> dict[str, object]:
+    """``50/20`` (a burst of 50, 20 a second) or ``off``, as tenant settings."""
+    if value.strip().lower() == "off":
+        return {"rate_limit_burst": None}
+    burst, _, per_second = value.partition("/")
+    try:
+        parsed = (int(burst), float(per_second))
+    except ValueError:
+        parsed = (0, 0.0)
+    if parsed[0] < 1 or parsed[1] <= 0:
+        raise typer.BadParameter("expected BURST/PER_SECOND, e.g. 50/20, or off")
+    return {"rate_limit_burst": parsed[0], "rate_limit_per_second": parsed[1]}
+
+
+def _tenant_settings(  # type: ignore[no-untyped-def]
+    data_dir: Path | None, public_url: str | None = None, **extra: object
+):
     from userdesk.tenant.settings import TenantSettings
 
-    overrides: dict[str, object] = {}
+    overrides: dict[str, object] = dict(extra)
     if data_dir is not None:
         overrides["data_dir"] = data_dir
     if public_url is not None:
@@ -52,6 +87,8 @@ def tenant_serve(
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8001,
     data_dir: DataDir = None,
     tls: Annotated[bool, typer.Option("--tls", help="Serve HTTPS with a local CA")] = False,
+    forwarded_allow_ips: ForwardedAllowIps = None,
+    management_rate_limit: ManagementRateLimit = None,
 ) -> None:
     """Run the embedded tenant alone, for any app that speaks Auth0."""
     from userdesk.runner import Served, run
@@ -60,7 +97,8 @@ def tenant_serve(
 
     scheme = "https" if tls else "http"
     shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::1") else host  # noqa: S104
-    settings = _tenant_settings(data_dir, f"{scheme}://{shown_host}:{port}")
+    limits = _management_rate_limit(management_rate_limit) if management_rate_limit else {}
+    settings = _tenant_settings(data_dir, f"{scheme}://{shown_host}:{port}", **limits)
     boot = _provision(settings)
     _announce_admin(boot.generated_admin_password, settings.admin_email)
     files = ensure_certificates(settings.data_dir) if tls else None
@@ -78,6 +116,7 @@ def tenant_serve(
         port,
         files.cert if files else None,
         files.key if files else None,
+        forwarded_allow_ips,
     )
     run([served])
 
@@ -138,14 +177,14 @@ def tenant_admin(
     data_dir: DataDir = None,
 ) -> None:
     """Create an Admin of the embedded tenant, or reset one: unblocked, new password."""
-    from userdesk.tenant.provisioning.admin import AdminRoleMissing, ensure_admin
+    from userdesk.tenant.provisioning.admin import AdminRoleMissing, WeakPassword, ensure_admin
     from userdesk.tenant.store.db import transaction
 
     boot = _provision(_tenant_settings(data_dir), require_domain=False)
     try:
         with transaction(boot.sessions) as session:
             account = ensure_admin(session, email, password)
-    except AdminRoleMissing as exc:
+    except (AdminRoleMissing, WeakPassword) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
     finally:
@@ -176,7 +215,35 @@ def tenant_set_domain(
     console.print(f"The tenant's domain is now [cyan]{document['domain']}[/cyan].")
 
 
-def _embedded_tenant_settings(data_dir: Path, tenant_port: int, desk_port: int) -> TenantSettings:
+@tenant_app.command("outbox")
+def tenant_outbox(
+    to: Annotated[str | None, typer.Option("--to", help="Only mail sent to this address")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Show the mail the embedded tenant sent (kept, never delivered), newest first."""
+    from rich.markup import escape
+
+    from userdesk.tenant.outbox.repository import OutboxRepository
+    from userdesk.tenant.outbox.schemas import OutboxMessageRead
+
+    boot = _provision(_tenant_settings(data_dir), require_domain=False)
+    with boot.sessions() as session:
+        messages = [OutboxMessageRead.of(m) for m in OutboxRepository(session).newest(to)]
+    boot.engine.dispose()
+    for message in messages:
+        console.print(
+            f"[bold]{escape(message.subject)}[/bold] to [cyan]{escape(message.to)}[/cyan] "
+            f"at {message.created_at}"
+        )
+        for link in message.links:
+            console.print(f"  {link}", highlight=False, markup=False)
+    if not messages:
+        console.print("No mail yet." if to is None else f"No mail to {to} yet.")
+
+
+def _embedded_tenant_settings(
+    data_dir: Path, tenant_port: int, desk_port: int, **extra: object
+) -> TenantSettings:
     from userdesk.tenant.settings import TenantSettings
 
     # localhost, not 127.0.0.1: the browser's origin must match the SPA callbacks seeded from it.
@@ -184,6 +251,7 @@ def _embedded_tenant_settings(data_dir: Path, tenant_port: int, desk_port: int) 
         data_dir=data_dir,
         public_url=f"http://localhost:{tenant_port}",
         desk_url=f"http://localhost:{desk_port}",
+        **extra,  # type: ignore[arg-type]
     )
 
 
@@ -233,6 +301,8 @@ def serve(
     port: Annotated[int, typer.Option(help="Port for the desk")] = 8000,
     tenant_port: Annotated[int, typer.Option(help="Port for the embedded tenant")] = 8001,
     data_dir: DataDir = None,
+    forwarded_allow_ips: ForwardedAllowIps = None,
+    management_rate_limit: ManagementRateLimit = None,
 ) -> None:
     """Run the desk and, without AUTH0_DOMAIN, the embedded tenant beside it."""
     from userdesk.desk.app import create_app as create_desk
@@ -254,20 +324,32 @@ def serve(
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
 
+    # The audit database (and the embedded tenant's store) at the newest schema, once, before
+    # any server starts; several processes started together take turns.
+    _migrate(settings)
     served: list[Served] = []
     if settings.embedded:
         from userdesk.tenant.app import create_app as create_tenant
 
-        _migrate(settings)
-        tenant_settings = _embedded_tenant_settings(settings.data_dir, tenant_port, port)
+        limits = _management_rate_limit(management_rate_limit) if management_rate_limit else {}
+        tenant_settings = _embedded_tenant_settings(settings.data_dir, tenant_port, port, **limits)
         boot = _provision(tenant_settings)
         _announce_admin(boot.generated_admin_password, tenant_settings.admin_email)
-        served.append(Served(create_tenant(tenant_settings, boot), "127.0.0.1", tenant_port))
+        served.append(
+            Served(
+                create_tenant(tenant_settings, boot),
+                "127.0.0.1",
+                tenant_port,
+                forwarded_allow_ips=forwarded_allow_ips,
+            )
+        )
         settings = settings.for_embedded_tenant(boot.tenant_json)
         console.print(f"Embedded tenant at [cyan]{tenant_settings.origin}[/cyan]")
     else:
         console.print(f"Using the tenant at [cyan]{settings.origin}[/cyan]")
-    served.append(Served(create_desk(settings), host, port))
+    served.append(
+        Served(create_desk(settings), host, port, forwarded_allow_ips=forwarded_allow_ips)
+    )
     shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::1") else host  # noqa: S104
     console.print(f"Desk at [cyan]http://{shown_host}:{port}[/cyan]")
     run(served)

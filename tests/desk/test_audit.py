@@ -101,3 +101,24 @@ def test_injected_slow_delete_shows_the_entry_committed_as_attempted_before_the_
     assert seen_in_flight == ["attempted"]
     assert answer[0].status_code == 204
     assert outcomes(db, victim) == ["succeeded"]
+
+
+def test_a_desk_does_not_migrate_on_its_own_and_says_what_to_run(
+    desk_tenant: RunningTenant, tmp_path: Path
+) -> None:
+    import asyncio
+
+    from userdesk.desk.app import create_app
+    from userdesk.desk.audit.db import NotMigrated
+
+    settings = desk_settings(
+        desk_tenant, database_url=f"sqlite+aiosqlite:///{tmp_path / 'fresh.sqlite3'}"
+    )
+    app = create_app(settings)
+
+    async def start() -> None:
+        async with app.router.lifespan_context(app):
+            pass
+
+    with pytest.raises(NotMigrated, match="userdesk migrate"):
+        asyncio.run(start())

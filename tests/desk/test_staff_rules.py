@@ -136,3 +136,12 @@ def test_the_last_holder_of_manage_users_cannot_be_deleted(
     finally:
         desk.stop()
         tenant.stop()
+
+
+def test_the_embedded_tenant_issues_desk_tokens_for_an_hour(desk_tenant: RunningTenant) -> None:
+    email = "hour.token@userdesk.test"
+    create_user_with_role(desk_tenant, email, STAFF_PASSWORD, "Viewer")
+    answer = password_token(
+        desk_tenant, email, STAFF_PASSWORD, audience=desk_tenant.config["api_audience"]
+    )
+    assert answer["expires_in"] == 3600

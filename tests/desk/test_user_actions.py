@@ -172,11 +172,15 @@ def test_admin_creates_a_user_who_can_then_sign_in(
         again = client.post("/api/users", json={"email": email, "password": "Created-password-1"})
         assert again.status_code == 409
         assert again.json()["error"] == "user_exists"
-        entry = last_entry(client, email)
+        entries = client.get("/api/audit", params={"target": email}).json()["entries"]
     assert sign_in(desk_tenant, email, "Created-password-1").status_code == 200
-    assert entry["action"] == "users.create"
-    assert entry["after"]["user_id"] == user["user_id"]
-    assert "password" not in entry["after"]
+    assert [(e["action"], e["outcome"]) for e in entries] == [
+        ("users.create", "failed"),
+        ("users.create", "succeeded"),
+    ]
+    assert entries[1]["after"]["user_id"] == user["user_id"]
+    assert "password" not in entries[1]["after"]
+    assert "already exists" in entries[0]["message"]
 
 
 def test_support_cannot_create_users(desk: RunningDesk, staff_tokens: dict[str, str]) -> None:
@@ -185,3 +189,30 @@ def test_support_cannot_create_users(desk: RunningDesk, staff_tokens: dict[str, 
             "/api/users", json={"email": "nope@userdesk.test", "password": "Whatever-1"}
         )
     assert answer.status_code == 403
+
+
+def test_a_weak_password_is_400_with_the_providers_reason_and_creates_nobody(
+    desk: RunningDesk, staff_tokens: dict[str, str]
+) -> None:
+    email = f"weak-{uuid.uuid4().hex[:8]}@userdesk.test"
+    with as_role(desk, staff_tokens, "Admin") as client:
+        answer = client.post("/api/users", json={"email": email, "password": "short"})
+        found = client.get("/api/users", params={"q": f'email:"{email}"'}).json()["users"]
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "error": "weak_password",
+        "message": "PasswordStrengthError: Password is too weak",
+    }
+    assert found == []
+
+
+def test_the_database_connections_are_offered_to_creators_only(
+    desk: RunningDesk, staff_tokens: dict[str, str]
+) -> None:
+    with as_role(desk, staff_tokens, "Admin") as client:
+        listed = client.get("/api/connections").json()["connections"]
+    with as_role(desk, staff_tokens, "Support") as client:
+        refused = client.get("/api/connections")
+    assert [c["name"] for c in listed] == [CONNECTION]
+    assert listed[0]["id"].startswith("con_") and listed[0]["strategy"] == "auth0"
+    assert refused.status_code == 403

@@ -70,9 +70,26 @@ def start_desk(
         if isinstance(tenant_or_settings, RunningTenant)
         else tenant_or_settings
     )
+    migrate_audit(settings.audit_database_url)
     sock = sock or bind_loopback(port)
     app = create_app(settings, static_dir=static_dir, **app_options)
     thread = ServerThread(app, sock).start()
     return RunningDesk(
         url=f"http://{host_name}:{thread.port}", app=app, thread=thread, settings=settings
     )
+
+
+def migrate_audit(url: str) -> None:
+    """What ``userdesk migrate`` does for the audit database, before a desk starts on it."""
+    import asyncio
+
+    from userdesk.desk.audit import db as audit_db
+
+    async def run() -> None:
+        engine = audit_db.make_engine(url)
+        try:
+            await audit_db.migrate(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())

@@ -14,6 +14,8 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
+from userdesk.runner import protocol_options
+
 
 def bind_loopback(port: int = 0) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -27,11 +29,22 @@ def bind_loopback(port: int = 0) -> socket.socket:
 class ServerThread:
     """Serve an app on an already-bound socket until ``stop()``."""
 
-    def __init__(self, app: FastAPI, sock: socket.socket) -> None:
+    def __init__(
+        self, app: FastAPI, sock: socket.socket, *, forwarded_allow_ips: str | None = None
+    ) -> None:
         self.sock = sock
         self.port: int = sock.getsockname()[1]
+        # As `userdesk serve` runs them: X-Forwarded-For believed only from the named proxies.
         self.server = uvicorn.Server(
-            uvicorn.Config(app, log_level="warning", lifespan="on", server_header=False)
+            uvicorn.Config(
+                app,
+                log_level="warning",
+                lifespan="on",
+                server_header=False,
+                proxy_headers=forwarded_allow_ips is not None,
+                forwarded_allow_ips=forwarded_allow_ips,
+                **protocol_options(),
+            )
         )
         # Signals belong to pytest, not to the server thread.
         self.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
@@ -81,6 +94,7 @@ def start_tenant(
     demo_users: int = 50,
     configure: Callable[[dict[str, Any]], None] | None = None,
     admin_password: str = "Admin-password-for-tests-1",
+    forwarded_allow_ips: str | None = None,
 ) -> RunningTenant:
     """Bootstrap a tenant in ``data_dir`` and serve it on ``port`` (0: any free port)."""
     from userdesk.tenant.app import create_app
@@ -97,12 +111,14 @@ def start_tenant(
         # Tests fetch many tokens a minute from one IP; the tests of the per-IP limit turn it
         # back on with their own value.
         "auth_rate_limit_per_minute": None,
+        # Likewise the Management API's per-client limit (on by default): its tests set it.
+        "rate_limit_burst": None,
     }
     if configure:
         configure(options)
     settings = TenantSettings(**options)
     app = create_app(settings)
-    thread = ServerThread(app, sock).start()
+    thread = ServerThread(app, sock, forwarded_allow_ips=forwarded_allow_ips).start()
     import json
 
     config = json.loads((data_dir / "tenant.json").read_text())

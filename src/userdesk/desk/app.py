@@ -32,6 +32,7 @@ from userdesk.desk.directory.client import ManagementClient, RetryPolicy
 from userdesk.desk.directory.gateway import DirectoryGateway
 from userdesk.desk.directory.tokens import ClientCredentials, Clock, TokenSource
 from userdesk.desk.events.routes import router as events_router
+from userdesk.desk.head import HeadAsGet
 from userdesk.desk.logs.routes import router as logs_router
 from userdesk.desk.mail.routes import router as mail_router
 from userdesk.desk.roles.routes import router as roles_router
@@ -110,7 +111,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = audit_db.make_engine(settings.audit_database_url)
-        await audit_db.migrate(engine)
+        await audit_db.ensure_current(engine)
         async with httpx.AsyncClient(
             timeout=httpx.Timeout(upstream_timeout, connect=min(3.0, upstream_timeout)),
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
@@ -168,6 +169,7 @@ def create_app(
     app.include_router(audit_router)
     # Last: its catch-all route must not shadow the API.
     spa.install(app, static_dir)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(RequestIdMiddleware)
     install_security_headers(
         app,

@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("userdesk.desk")
@@ -176,6 +177,15 @@ _HTTP_CODES = {
 }
 
 
+def _database_summary(exc: SQLAlchemyError) -> str:
+    """Type and the database's own words: a statement error's text would carry the SQL."""
+    original = exc.orig if isinstance(exc, DBAPIError) else None
+    if original is None:
+        return type(exc).__name__
+    reason = str(original).splitlines()[0][:200] if str(original) else ""
+    return f"{type(exc).__name__} ({type(original).__name__}: {reason})"
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(DeskError)
     async def _desk_error(_request: Request, exc: DeskError) -> JSONResponse:
@@ -201,6 +211,17 @@ def install(app: FastAPI) -> None:
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail), exc.headers)
+
+    @app.exception_handler(SQLAlchemyError)
+    async def _database(request: Request, exc: SQLAlchemyError) -> JSONResponse:
+        # Answered here, so no traceback (which would print the statement) reaches the log.
+        log.error(
+            "database error on %s %s: %s",
+            request.method,
+            request.url.path,
+            _database_summary(exc),
+        )
+        return error_response(500, "internal_error", "The desk failed to handle this request")
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:

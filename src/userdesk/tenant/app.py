@@ -10,8 +10,10 @@ from userdesk.tenant.keys import KeyRing
 from userdesk.tenant.management.routes import install as install_management
 from userdesk.tenant.oidc.cors import WebOrigins
 from userdesk.tenant.oidc.routes import install as install_oidc
+from userdesk.tenant.outbox.routes import router as outbox_router
 from userdesk.tenant.provisioning.first_start import BootResult, provision
 from userdesk.tenant.settings import TenantSettings
+from userdesk.tenant.tickets.routes import router as ticket_pages_router
 
 
 def create_app(settings: TenantSettings, boot: BootResult | None = None) -> FastAPI:
@@ -30,4 +32,6 @@ def create_app(settings: TenantSettings, boot: BootResult | None = None) -> Fast
     # Each part installs its own routes, middleware and exception handlers.
     install_oidc(app)
     install_management(app)
+    app.include_router(ticket_pages_router)
+    app.include_router(outbox_router)
     return app

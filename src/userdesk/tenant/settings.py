@@ -24,9 +24,14 @@ class TenantSettings(BaseSettings):
         default=None, validation_alias="USERDESK_ADMIN_PASSWORD"
     )
     demo_users: int = 50
-    # Management API requests allowed per client per minute; None turns the limit off.
-    rate_limit_per_minute: int | None = None
-    # Token endpoint and login form attempts per IP per minute; None turns the limit off.
+    # Management API limit per client: a burst, refilled at so many requests a second (a
+    # token bucket, as Auth0's); a burst of None turns it off.
+    rate_limit_burst: int | None = Field(default=50, ge=1)
+    rate_limit_per_second: float = Field(default=20.0, gt=0)
+    # Or, when set, this many requests at once refilled over a minute (replaces the above).
+    rate_limit_per_minute: int | None = Field(default=None, ge=1)
+    # Failed sign-ins and other anonymous token requests per IP per minute, and
+    # client-credentials requests per client per minute (oidc/ratelimit.py); None: no limit.
     auth_rate_limit_per_minute: int | None = 300
     access_token_lifetime: int = 86400
     management_token_lifetime: int = 86400

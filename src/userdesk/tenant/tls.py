@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from userdesk.private_files import private_umask, secure
 from userdesk.tenant import clock
 
 
@@ -28,9 +29,12 @@ class TlsFiles:
 
 
 def _write(path: Path, data: bytes, mode: int) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with private_umask():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
+    # An existing file keeps its old mode through O_TRUNC.
+    path.chmod(mode)
 
 
 def _pem_key(key: rsa.RSAPrivateKey) -> bytes:
@@ -45,6 +49,9 @@ def ensure_certificates(data_dir: Path) -> TlsFiles:
     """Create the CA and the localhost certificate once; later starts reuse them."""
     tls_dir = data_dir / "tls"
     files = TlsFiles(tls_dir / "ca.pem", tls_dir / "localhost.pem", tls_dir / "localhost-key.pem")
+    # The certificates are public; the two private keys are the owner's only.
+    secure(tls_dir / "ca-key.pem")
+    secure(files.key)
     if files.ca_cert.exists() and files.cert.exists() and files.key.exists():
         return files
     tls_dir.mkdir(parents=True, exist_ok=True, mode=0o700)

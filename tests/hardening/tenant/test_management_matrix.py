@@ -51,10 +51,22 @@ SCOPES: dict[RouteKey, set[str]] = {
     R("DELETE", "/api/v2/users/{user_id}/permissions"): {"update:users"},
     R("GET", "/api/v2/logs"): {"read:logs", "read:logs_users"},
     R("GET", "/api/v2/users/{user_id}/logs"): {"read:logs", "read:logs_users"},
+    R("GET", "/api/v2/connections"): {"read:connections"},
+    R("GET", "/api/v2/connections/{connection_id}"): {"read:connections"},
+    R("GET", "/api/v2/users/{user_id}/sessions"): {"read:sessions"},
+    R("DELETE", "/api/v2/users/{user_id}/sessions"): {"delete:sessions"},
+    R("GET", "/api/v2/users/{user_id}/refresh-tokens"): {"read:refresh_tokens"},
+    R("DELETE", "/api/v2/users/{user_id}/refresh-tokens"): {"delete:refresh_tokens"},
+    R("POST", "/api/v2/tickets/password-change"): {"create:user_tickets"},
+    R("POST", "/api/v2/tickets/email-verification"): {"create:user_tickets"},
+    R("POST", "/api/v2/jobs/verification-email"): {"update:users"},
+    R("GET", "/api/v2/jobs/{job_id}"): {"create:users", "read:users"},
 }
 
 MISSING_USER = "auth0|000000000000000000000000"
 MISSING_ROLE = "rol_0000000000000000"
+MISSING_CONNECTION = "con_0000000000000000"
+MISSING_JOB = "job_0000000000000000"
 
 
 @pytest.fixture(scope="module")
@@ -96,13 +108,21 @@ def request_for(route: RouteKey, tag: str, api: str) -> dict[str, Any]:
         R("DELETE", "/api/v2/users/{user_id}/roles"): {"roles": [MISSING_ROLE]},
         R("POST", "/api/v2/users/{user_id}/permissions"): {"permissions": permission},
         R("DELETE", "/api/v2/users/{user_id}/permissions"): {"permissions": permission},
+        R("POST", "/api/v2/tickets/password-change"): {"user_id": MISSING_USER},
+        R("POST", "/api/v2/tickets/email-verification"): {"user_id": MISSING_USER},
+        R("POST", "/api/v2/jobs/verification-email"): {"user_id": MISSING_USER},
     }
     params: dict[RouteKey, dict[str, str]] = {
         R("GET", "/api/v2/users-by-email"): {"email": "nobody@mgmt-matrix.test"},
         R("GET", "/api/v2/user-blocks"): {"identifier": "nobody@mgmt-matrix.test"},
         R("DELETE", "/api/v2/user-blocks"): {"identifier": "nobody@mgmt-matrix.test"},
     }
-    path = route.path.replace("{user_id}", MISSING_USER).replace("{role_id}", MISSING_ROLE)
+    path = (
+        route.path.replace("{user_id}", MISSING_USER)
+        .replace("{role_id}", MISSING_ROLE)
+        .replace("{connection_id}", MISSING_CONNECTION)
+        .replace("{job_id}", MISSING_JOB)
+    )
     request: dict[str, Any] = {"method": route.method, "url": path}
     if route in bodies:
         request["json"] = bodies[route]

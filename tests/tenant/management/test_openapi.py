@@ -19,6 +19,7 @@ LISTS = [
     "/api/v2/users/{user_id}/roles",
     "/api/v2/users/{user_id}/permissions",
     "/api/v2/users/{user_id}/logs",
+    "/api/v2/connections",
 ]
 
 
@@ -42,3 +43,24 @@ def test_list_routes_document_the_array_and_the_envelope(
 def test_absurd_pages_are_400_not_500(api: httpx.Client, path: str) -> None:
     answer = api.get(path, params={"page": 10**19, "per_page": 50})
     auth0_error(answer, 400, "invalid_query_string")
+
+
+@pytest.mark.parametrize(
+    ("path", "model"),
+    [
+        ("/api/v2/users/{user_id}/sessions", "SessionsCheckpoint"),
+        ("/api/v2/users/{user_id}/refresh-tokens", "RefreshTokensCheckpoint"),
+        ("/api/v2/connections/{connection_id}", "ConnectionRead"),
+    ],
+)
+def test_session_token_and_connection_routes_document_their_models(
+    openapi: dict[str, Any], path: str, model: str
+) -> None:
+    schema = openapi["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+    assert schema["schema"] == {"$ref": f"#/components/schemas/{model}"}
+    assert model in openapi["components"]["schemas"]
+
+
+@pytest.mark.parametrize("path", ["sessions", "refresh-tokens"])
+def test_deletes_of_sessions_and_tokens_document_202(openapi: dict[str, Any], path: str) -> None:
+    assert "202" in openapi["paths"][f"/api/v2/users/{{user_id}}/{path}"]["delete"]["responses"]

@@ -35,7 +35,7 @@ def make_user(tenant: RunningTenant) -> Callable[..., tuple[str, str, str]]:
 
     def make(role: str = "Support") -> tuple[str, str, str]:
         email = f"oidc-{secrets.token_hex(6)}@example.com"
-        password = f"Pw-{secrets.token_urlsafe(12)}"
+        password = f"Pw-1{secrets.token_urlsafe(12)}"
         user_id = create_user_with_role(tenant, email, password, role)
         return email, password, user_id
 

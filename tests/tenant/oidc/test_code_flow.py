@@ -204,8 +204,8 @@ def test_refresh_of_a_blocked_user_says_user_is_blocked(
     with tenant.app.state.tenant.sessions() as session, session.begin():
         session.execute(update(User).where(User.user_id == user_id).values(blocked=True))
     answer = browser.refresh(refresh)
-    assert answer.status_code == 401
-    assert "user is blocked" in answer.json()["error_description"]
+    assert answer.status_code == 403
+    assert answer.json() == {"error": "invalid_grant", "error_description": "user is blocked"}
 
 
 @pytest.mark.parametrize("grant", ["refresh_token"])

@@ -8,16 +8,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from userdesk.desk.auth import RequirePermission, Staff
 from userdesk.desk.context import Actors, Audit, Directory, RequestId
-from userdesk.desk.errors import UPSTREAM_ERRORS, Conflict, ErrorRead
+from userdesk.desk.errors import UPSTREAM_ERRORS, ErrorRead
+from userdesk.desk.mail.service import MailService
 from userdesk.permissions import Permission
 
 router = APIRouter(prefix="/api/users", tags=["mail"], responses=UPSTREAM_ERRORS)
 
+
+def get_service(directory: Directory, audit: Audit, actors: Actors) -> MailService:
+    return MailService(directory, audit, actors)
+
+
+Mail = Annotated[MailService, Depends(get_service)]
 CanSendTicket = Annotated[
     Staff, RequirePermission(Permission.UPDATE_USERS, audit_as="users.password_change_ticket")
 ]
@@ -42,18 +49,9 @@ class VerificationJobRead(BaseModel):
     responses={404: {"model": ErrorRead}},
 )
 async def password_change_ticket(
-    staff: CanSendTicket,
-    directory: Directory,
-    audit: Audit,
-    actors: Actors,
-    user_id: str,
-    request_id: RequestId,
+    staff: CanSendTicket, mail: Mail, user_id: str, request_id: RequestId
 ) -> TicketRead:
-    actor = await actors.complete(staff)
-    async with audit.write(actor, "users.password_change_ticket", user_id, request_id):
-        await directory.users.get(user_id)
-        ticket = await directory.tickets.password_change(user_id)
-    return TicketRead(ticket=ticket)
+    return TicketRead(ticket=await mail.password_change_ticket(staff, user_id, request_id))
 
 
 @router.post(
@@ -67,17 +65,8 @@ async def password_change_ticket(
     },
 )
 async def verification_email(
-    staff: CanSendVerification,
-    directory: Directory,
-    audit: Audit,
-    actors: Actors,
-    user_id: str,
-    request_id: RequestId,
+    staff: CanSendVerification, mail: Mail, user_id: str, request_id: RequestId
 ) -> VerificationJobRead:
-    actor = await actors.complete(staff)
-    async with audit.write(actor, "users.verification_email", user_id, request_id):
-        user = await directory.users.get(user_id)
-        if user.email_verified:
-            raise Conflict(f"{user.email or user_id} is already verified")
-        job_id = await directory.tickets.send_verification_email(user_id)
-    return VerificationJobRead(job_id=job_id)
+    return VerificationJobRead(
+        job_id=await mail.send_verification_email(staff, user_id, request_id)
+    )

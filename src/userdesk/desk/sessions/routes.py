@@ -5,16 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel
 
 from userdesk.desk.auth import RequirePermission, Staff
 from userdesk.desk.context import Actors, Audit, Directory, RequestId
 from userdesk.desk.errors import UPSTREAM_ERRORS, ErrorRead
+from userdesk.desk.sessions.service import SessionService
 from userdesk.permissions import Permission
 
 router = APIRouter(prefix="/api/users", tags=["sessions"], responses=UPSTREAM_ERRORS)
 
+
+def get_service(directory: Directory, audit: Audit, actors: Actors) -> SessionService:
+    return SessionService(directory, audit, actors)
+
+
+Sessions = Annotated[SessionService, Depends(get_service)]
 CanReadUsers = Annotated[Staff, RequirePermission(Permission.READ_USERS)]
 CanSignOut = Annotated[
     Staff, RequirePermission(Permission.UPDATE_USERS, audit_as="sessions.revoke")
@@ -47,9 +54,8 @@ class SessionList(BaseModel):
     summary="The user's login sessions: when they started, were last used, and from where",
     responses={404: {"model": ErrorRead}},
 )
-async def user_sessions(_staff: CanReadUsers, directory: Directory, user_id: str) -> SessionList:
-    await directory.users.get(user_id)
-    found = await directory.sessions.of_user(user_id)
+async def user_sessions(_staff: CanReadUsers, sessions: Sessions, user_id: str) -> SessionList:
+    found = await sessions.of_user(user_id)
     return SessionList(
         sessions=[
             SessionRead(
@@ -73,15 +79,7 @@ async def user_sessions(_staff: CanReadUsers, directory: Directory, user_id: str
     responses={404: {"model": ErrorRead}},
 )
 async def sign_out_everywhere(
-    staff: CanSignOut,
-    directory: Directory,
-    audit: Audit,
-    actors: Actors,
-    user_id: str,
-    request_id: RequestId,
+    staff: CanSignOut, sessions: Sessions, user_id: str, request_id: RequestId
 ) -> Response:
-    actor = await actors.complete(staff)
-    async with audit.write(actor, "sessions.revoke", user_id, request_id):
-        await directory.users.get(user_id)
-        await directory.sessions.end_everywhere(user_id)
+    await sessions.sign_out_everywhere(staff, user_id, request_id)
     return Response(status_code=204)

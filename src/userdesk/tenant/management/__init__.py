@@ -7,5 +7,6 @@ blocks and user permissions; ``create:``/``update:``/``delete:users`` to write t
 ``read:roles``, ``create:``/``update:``/``delete:roles``; ``read:role_members`` or
 ``create:role_members``/``delete:role_members`` (or ``update:roles``) for role members and
 user roles; ``read:logs`` or ``read:logs_users`` for logs. Every answer carries
-``x-ratelimit-*``; ``TenantSettings.rate_limit_per_minute`` (per client id) turns on 429s.
+``x-ratelimit-*``; past a client's limit (``TenantSettings.rate_limit_burst`` and
+``rate_limit_per_second``, on by default) it gets 429s.
 """

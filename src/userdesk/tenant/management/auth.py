@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from userdesk.tenant import clock
 from userdesk.tenant.context import Tenant
 from userdesk.tenant.keys import TokenRejected
 from userdesk.tenant.management.errors import InsufficientScope, RateLimited, Unauthorized
@@ -51,7 +50,7 @@ def authenticate(request: Request, tenant: Tenant) -> Caller:
     if isinstance(slot, Slot):
         slot.quota = quota
     if not allowed:
-        raise RateLimited(quota.reset - int(clock.epoch()))
+        raise RateLimited(quota.retry_after)
     return Caller(client_id=client_id, subject=subject, scopes=scopes)
 
 

@@ -21,6 +21,10 @@ from dataclasses import dataclass
 
 MAX_LENGTH = 4096
 MAX_DEPTH = 32
+# A bare term becomes one comparison per default field (seven for users), and SQLite refuses
+# an expression more than 1000 levels deep: 143 bare terms crossed that. 100 terms stay well
+# inside it, whatever mix of fields, wildcards and groups they use.
+MAX_TERMS = 100
 
 
 class QuerySyntaxError(ValueError):
@@ -181,6 +185,7 @@ class _Parser:
         self.tokens = tokens
         self.pos = 0
         self.depth = 0
+        self.terms = 0
 
     def peek(self, offset: int = 0) -> Token | None:
         index = self.pos + offset
@@ -255,6 +260,11 @@ class _Parser:
     def clause(self, field: str | None) -> Node:
         token = self.peek()
         assert token is not None
+        self.terms += 1
+        if self.terms > MAX_TERMS:
+            raise QuerySyntaxError(
+                f"the query has more than {MAX_TERMS} search terms; narrow it with fewer terms"
+            )
         following = self.peek(1)
         if token.kind == "WORD" and following is not None and following.kind == "COLON":
             if field is not None:

@@ -1,5 +1,9 @@
 """Per-client rate limiting of the Management API and the ``x-ratelimit-*`` headers.
 
+On by default (a burst of 50, then 20 requests a second per client: generous for any script
+or desk, and a bound on one client's share of the tenant); ``TenantSettings`` and
+``userdesk tenant serve --management-rate-limit`` change or disable it.
+
 The count happens in the authentication dependency, once the token is verified, so a forged
 token cannot spend another client's quota. This middleware only writes the headers, from the
 state the dependency left in the ASGI scope (or a full quota when no client was identified).
@@ -7,6 +11,7 @@ state the dependency left in the ASGI scope (or a full quota when no client was 
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 
@@ -17,7 +22,6 @@ from userdesk.tenant.management.errors import PREFIX
 
 # With the limit off, clients still get headers; a high ceiling keeps their back-off idle.
 UNLIMITED = 100_000
-WINDOW = 60
 SCOPE_KEY = "userdesk.management.ratelimit"
 
 
@@ -25,38 +29,62 @@ SCOPE_KEY = "userdesk.management.ratelimit"
 class Quota:
     limit: int
     remaining: int
-    reset: int
+    reset: int  # epoch seconds when the bucket is full again
+    retry_after: int = 0  # seconds until the next request is allowed, once refused
 
 
 class RateLimiter:
-    """A fixed one-minute window per client id."""
+    """A token bucket per client id, as Auth0 limits its Management API.
 
-    def __init__(self, per_minute: int | None) -> None:
-        self.per_minute = per_minute
-        self._windows: dict[str, tuple[int, int]] = {}
+    Each client may spend ``burst`` requests at once, and gets ``per_second`` back every
+    second up to ``burst``. ``burst=None`` turns the limit off (headers are still sent).
+    """
+
+    def __init__(self, burst: int | None, per_second: float = 20.0) -> None:
+        self.burst = burst
+        self.per_second = per_second
+        self._buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, at)
         self._lock = threading.Lock()
+
+    @classmethod
+    def per_minute(cls, per_minute: int | None) -> RateLimiter:
+        """``per_minute`` requests at once, refilled over a minute."""
+        if per_minute is None:
+            return cls(None)
+        return cls(per_minute, per_minute / 60)
 
     @property
     def limit(self) -> int:
-        return self.per_minute if self.per_minute is not None else UNLIMITED
+        return self.burst if self.burst is not None else UNLIMITED
 
     def idle(self) -> Quota:
-        window = int(clock.epoch()) // WINDOW
-        return Quota(self.limit, self.limit, (window + 1) * WINDOW)
+        return Quota(self.limit, self.limit, math.ceil(clock.epoch()))
 
     def hit(self, client: str) -> tuple[Quota, bool]:
         """Count one request; the flag says whether it is within the limit."""
-        window = int(clock.epoch()) // WINDOW
+        if self.burst is None:
+            return self.idle(), True
+        now = clock.monotonic()
         with self._lock:
-            start, count = self._windows.get(client, (window, 0))
-            if start != window:
-                count = 0
-                if len(self._windows) > 10_000:
-                    self._windows.clear()
-            count += 1
-            self._windows[client] = (window, count)
-        allowed = self.per_minute is None or count <= self.per_minute
-        return Quota(self.limit, max(self.limit - count, 0), (window + 1) * WINDOW), allowed
+            tokens, at = self._buckets.get(client, (float(self.burst), now))
+            tokens = min(float(self.burst), tokens + (now - at) * self.per_second)
+            allowed = tokens >= 1
+            if allowed:
+                tokens -= 1
+            self._buckets[client] = (tokens, now)
+            if len(self._buckets) > 10_000:
+                self._forget_full(now)
+        wall = clock.epoch()
+        full_in = (self.burst - tokens) / self.per_second
+        retry = 0 if allowed else max(1, math.ceil((1 - tokens) / self.per_second))
+        quota = Quota(self.burst, int(tokens), math.ceil(wall + full_in), retry)
+        return quota, allowed
+
+    def _forget_full(self, now: float) -> None:
+        assert self.burst is not None
+        for client, (tokens, at) in list(self._buckets.items()):
+            if tokens + (now - at) * self.per_second >= self.burst:
+                del self._buckets[client]
 
 
 class Slot:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 from urllib.parse import unquote_plus
 
 from sqlalchemy.orm import Session
 
 from userdesk.tenant.oidc.errors import AccessDenied, InvalidClient, InvalidRequest, OAuthError
 from userdesk.tenant.oidc.repository import ClientRepository
+from userdesk.tenant.passwords import verify_client_secret
 from userdesk.tenant.store.models import Client
 
 
@@ -57,6 +57,6 @@ def authenticate(
         if machine:
             raise failure
         return client
-    if not secret or not hmac.compare_digest(secret.encode(), client.client_secret.encode()):
+    if not secret or not verify_client_secret(secret, client.client_secret):
         raise failure
     return client

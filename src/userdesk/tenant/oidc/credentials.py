@@ -8,14 +8,12 @@ password grants alike, so both count toward the same limit.
 
 from __future__ import annotations
 
-from functools import cache
-
 from sqlalchemy.orm import Session
 
 from userdesk.tenant.clock import utcnow
 from userdesk.tenant.management.logs.repository import LogRepository
 from userdesk.tenant.management.users.repository import FailedLoginRepository, UserRepository
-from userdesk.tenant.passwords import hash_password, verify_password
+from userdesk.tenant.passwords import verify_password
 from userdesk.tenant.store.models import FailedLogin, User
 
 MAX_CONSECUTIVE_FAILURES = 10
@@ -39,11 +37,6 @@ class TooManyAttempts(LoginRefused):
     """The user and IP pair is blocked by brute-force protection."""
 
 
-@cache
-def _dummy_hash() -> str:
-    return hash_password("not-a-real-password")
-
-
 def verify_login(
     session: Session,
     *,
@@ -57,7 +50,7 @@ def verify_login(
     user = UserRepository(session).by_login(login, connection) if login else None
     if user is None:
         # Spend the same time as a real check, so timing does not reveal which emails exist.
-        verify_password(password, _dummy_hash())
+        verify_password(password, None)
         raise WrongCredentials(None)
     failures = FailedLoginRepository(session)
     pair = failures.for_pair(user.user_id, ip)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from userdesk.tenant.context import Tenant
 from userdesk.tenant.oidc.errors import InvalidRequest, OAuthError
-from userdesk.tenant.oidc.ratelimit import RateLimiter
+from userdesk.tenant.oidc.ratelimit import AuthLimits
 
 
 def get_oidc_db(tenant: Tenant) -> Iterator[Session]:
@@ -58,19 +58,25 @@ Params = Annotated[dict[str, str], Depends(request_params)]
 
 
 def client_ip(request: Request) -> str:
+    # The peer, or the X-Forwarded-For address uvicorn took from a proxy named in
+    # --forwarded-allow-ips (never from anyone else).
     return request.client.host if request.client else "unknown"
 
 
 ClientIp = Annotated[str, Depends(client_ip)]
 
 
-def get_rate_limiter(request: Request) -> RateLimiter:
-    limiter: RateLimiter = request.app.state.oidc_rate_limiter
-    return limiter
+def get_auth_limits(request: Request) -> AuthLimits:
+    limits: AuthLimits = request.app.state.oidc_limits
+    return limits
 
 
-def enforce_auth_rate_limit(request: Request) -> None:
-    get_rate_limiter(request).hit(client_ip(request))
+Limits = Annotated[AuthLimits, Depends(get_auth_limits)]
 
 
-AuthRateLimit = Depends(enforce_auth_rate_limit)
+def check_sign_in_attempts(request: Request) -> None:
+    """Refuse a sign-in from an address that spent its failed attempts, before any check."""
+    get_auth_limits(request).before_attempt(client_ip(request))
+
+
+SignInAttempt = Depends(check_sign_in_attempts)

@@ -37,6 +37,11 @@ class Grant:
     auth_time: datetime
     nonce: str | None = None
     sid: str | None = None
+    # Recorded on refresh tokens for the Management API: the login session they came from
+    # (none for the password grant) and the request that obtained them.
+    login_session: str | None = None
+    ip: str | None = None
+    user_agent: str | None = None
 
     @property
     def scopes(self) -> set[str]:
@@ -161,6 +166,9 @@ def new_refresh_token(session: Session, grant: Grant, family_id: str) -> str:
             auth_time=grant.auth_time,
             created_at=now,
             expires_at=now + timedelta(seconds=grant.client.refresh_token_lifetime),
+            session_id=grant.login_session,
+            ip=grant.ip,
+            user_agent=grant.user_agent,
         )
     )
     return secret

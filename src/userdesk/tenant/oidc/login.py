@@ -22,7 +22,7 @@ from userdesk.tenant.store.models import AuthorizeTransaction, Client, User
 TRANSACTION_LIFETIME = timedelta(minutes=30)
 
 WRONG_CREDENTIALS = "Wrong email or password."
-USER_BLOCKED = "This account is blocked (user is blocked). Contact your administrator."
+USER_BLOCKED = "user is blocked"
 TOO_MANY_ATTEMPTS = (
     "Your account has been blocked after multiple consecutive login attempts. "
     "An administrator can unblock it, or it unblocks when your password is changed."
@@ -35,6 +35,11 @@ class LoginFormError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class UserIsBlocked(Exception):
+    """An administrator blocked the user: the sign-in ends, and the application is told
+    ``unauthorized`` / "user is blocked" through the redirect, as Auth0 does."""
 
 
 def csrf_cookie_name(transaction_id: str) -> str:
@@ -120,14 +125,15 @@ def sign_in(
         sessions.log_login(session, type_, user=exc.user, description=WRONG_CREDENTIALS, **log)
         raise LoginFormError(WRONG_CREDENTIALS) from exc
     except credentials.BlockedUser as exc:
-        sessions.log_login(session, "f", user=exc.user, description="user is blocked", **log)
-        raise LoginFormError(USER_BLOCKED) from exc
+        sessions.log_login(session, "f", user=exc.user, description=USER_BLOCKED, **log)
+        TransactionRepository(session).delete(row)
+        raise UserIsBlocked() from exc
     except credentials.TooManyAttempts as exc:
         sessions.log_login(session, "f", user=exc.user, description=TOO_MANY_ATTEMPTS, **log)
         raise LoginFormError(TOO_MANY_ATTEMPTS) from exc
     # A new sign-in replaces the browser's previous session rather than orphaning it.
     sessions.end(session, previous_cookie)
-    cookie, auth_time = sessions.start(session, user, ip, user_agent)
+    cookie, auth_time = sessions.start(session, user, ip, user_agent, client.client_id)
     sessions.log_login(session, "s", user=user, **log)
     TransactionRepository(session).delete(row)
     return user, cookie, auth_time

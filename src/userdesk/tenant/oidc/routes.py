@@ -26,10 +26,10 @@ from userdesk.tenant.oidc import (
 from userdesk.tenant.oidc.authorize import AuthorizeRequest, PageError, RedirectError
 from userdesk.tenant.oidc.clients import basic_credentials
 from userdesk.tenant.oidc.cors import WebOriginsCors
-from userdesk.tenant.oidc.deps import AuthRateLimit, ClientIp, OidcDb, Params
+from userdesk.tenant.oidc.deps import ClientIp, Limits, OidcDb, Params, SignInAttempt
 from userdesk.tenant.oidc.discovery import openid_configuration
 from userdesk.tenant.oidc.errors import install_handlers
-from userdesk.tenant.oidc.ratelimit import RateLimiter
+from userdesk.tenant.oidc.ratelimit import AuthLimits
 from userdesk.tenant.oidc.schemas import (
     ERRORS,
     Jwks,
@@ -47,7 +47,7 @@ router = APIRouter(tags=["authentication"])
 
 def install(app: FastAPI) -> None:
     """Routes, exception handlers, the per-IP limiter and CORS for the web origins."""
-    app.state.oidc_rate_limiter = RateLimiter(app.state.tenant.settings.auth_rate_limit_per_minute)
+    app.state.oidc_limits = AuthLimits(app.state.tenant.settings.auth_rate_limit_per_minute)
     install_handlers(app)
     app.add_exception_handler(PageError, page_error_handler)
     app.add_exception_handler(RedirectError, redirect_error_handler)
@@ -70,7 +70,6 @@ def jwks(tenant: Tenant) -> dict[str, Any]:
 
 @router.post(
     "/oauth/token",
-    dependencies=[AuthRateLimit],
     responses={200: {"model": TokenAnswer}, **ERRORS},
     openapi_extra=body_of(TokenRequestBody),
 )
@@ -79,6 +78,7 @@ def token(
     db: OidcDb,
     tenant: Tenant,
     ip: ClientIp,
+    limits: Limits,
     authorization: Annotated[str | None, Header()] = None,
     user_agent: Annotated[str | None, Header()] = None,
 ) -> JSONResponse:
@@ -89,6 +89,7 @@ def token(
         basic=basic_credentials(authorization),
         ip=ip,
         user_agent=user_agent,
+        limits=limits,
     )
     return JSONResponse(grants.exchange(request), headers=NO_STORE)
 
@@ -101,7 +102,9 @@ def authorize_endpoint(
     request: Request,
     db: OidcDb,
     tenant: Tenant,
+    ip: ClientIp,
     session_cookie: Annotated[str | None, Cookie(alias=sessions.COOKIE)] = None,
+    user_agent: Annotated[str | None, Header()] = None,
 ) -> Response:
     params = {k: v for k, v in request.query_params.items()}
     checked, client = authorize.check(db, params)
@@ -109,6 +112,7 @@ def authorize_endpoint(
     auth_time = signed_in[1] if signed_in else None
     if not authorize.needs_login(checked, auth_time) and signed_in is not None:
         code = authorize.issue_code(db, checked, client, signed_in[0], signed_in[1])
+        sessions.touch(db, session_cookie, client.client_id, ip, user_agent)
         return pages.authorization_response(request, checked, {"code": code})
     if "none" in checked.prompt:
         raise RedirectError(checked, "login_required", "Login required")
@@ -126,12 +130,13 @@ def authorize_endpoint(
     return response
 
 
-@router.post(LOGIN_PATH, dependencies=[AuthRateLimit])
+@router.post(LOGIN_PATH, dependencies=[SignInAttempt])
 def login_endpoint(
     request: Request,
     db: OidcDb,
     tenant: Tenant,
     ip: ClientIp,
+    limits: Limits,
     transaction: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
     email: Annotated[str, Form()] = "",
@@ -152,7 +157,14 @@ def login_endpoint(
             user_agent=user_agent,
             previous_cookie=request.cookies.get(sessions.COOKIE),
         )
+    except login.UserIsBlocked:
+        error = {"error": "unauthorized", "error_description": login.USER_BLOCKED}
+        blocked = pages.authorization_response(request, checked, error)
+        secure = _secure(tenant.settings.origin)
+        blocked.delete_cookie(login.csrf_cookie_name(row.id), path=LOGIN_PATH, secure=secure)
+        return blocked
     except login.LoginFormError as exc:
+        limits.failed_attempt(ip)
         return _login_page(request, client, row.id, row.csrf_token, exc.message, email, 401)
     code = authorize.issue_code(db, checked, client, user, auth_time)
     response = pages.authorization_response(request, checked, {"code": code})

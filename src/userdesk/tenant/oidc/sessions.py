@@ -31,8 +31,10 @@ def current(session: Session, cookie: str | None) -> tuple[User, datetime] | Non
     return user, row.auth_time
 
 
-def start(session: Session, user: User, ip: str, user_agent: str | None) -> tuple[str, datetime]:
-    """Sign ``user`` in: a new session, the login counters, an ``s`` event. Returns the cookie."""
+def start(
+    session: Session, user: User, ip: str, user_agent: str | None, client_id: str | None = None
+) -> tuple[str, datetime]:
+    """Sign ``user`` in: a new session and the login counters. Returns the cookie."""
     secret = claims.new_secret()
     # Whole seconds: auth_time is published in seconds and the sid is derived from it.
     now = utcnow().replace(microsecond=0)
@@ -43,12 +45,32 @@ def start(session: Session, user: User, ip: str, user_agent: str | None) -> tupl
             auth_time=now,
             created_at=now,
             expires_at=now + LIFETIME,
+            initial_ip=ip,
+            initial_user_agent=user_agent,
+            last_ip=ip,
+            last_user_agent=user_agent,
+            last_interacted_at=now,
+            clients=[client_id] if client_id else [],
         )
     )
     user.logins_count = (user.logins_count or 0) + 1
     user.last_login = now
     user.last_ip = ip
     return secret, now
+
+
+def touch(
+    session: Session, cookie: str | None, client_id: str, ip: str, user_agent: str | None
+) -> None:
+    """A live session signed in to ``client_id`` without a form: remember when and from where."""
+    row = LoginSessionRepository(session).get(claims.digest(cookie)) if cookie else None
+    if row is None:
+        return
+    row.last_ip = ip
+    row.last_user_agent = user_agent
+    row.last_interacted_at = utcnow().replace(microsecond=0)
+    if client_id not in (row.clients or []):
+        row.clients = [*(row.clients or []), client_id]
 
 
 def end(session: Session, cookie: str | None) -> User | None:

@@ -6,13 +6,15 @@ fix it through the desk: this is the way back in.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from userdesk.tenant import ids
 from userdesk.tenant.clock import utcnow
+from userdesk.tenant.management.connections.policy import generate_password
+from userdesk.tenant.management.connections.service import ConnectionService
+from userdesk.tenant.management.errors import PasswordTooWeak
 from userdesk.tenant.management.roles.repository import RoleRepository
 from userdesk.tenant.management.users.repository import FailedLoginRepository, UserRepository
 from userdesk.tenant.passwords import hash_password
@@ -24,6 +26,10 @@ ADMIN_ROLE = "Admin"
 
 class AdminRoleMissing(RuntimeError):
     """The tenant has no Admin role (it was deleted through the Management API)."""
+
+
+class WeakPassword(ValueError):
+    """The given password fails the database connection's password policy."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,12 @@ def ensure_admin(session: Session, email: str, password: str | None = None) -> A
     if role is None:
         raise AdminRoleMissing(f"the tenant has no {ADMIN_ROLE} role")
     users = UserRepository(session)
-    generated = None if password else secrets.token_urlsafe(18)
+    if password:
+        try:
+            ConnectionService(session).check_password(CONNECTION, password)
+        except PasswordTooWeak as exc:
+            raise WeakPassword(f"the password is too weak for {CONNECTION}'s policy") from exc
+    generated = None if password else generate_password()
     secret = password or generated or ""
     now = utcnow()
     user = next((u for u in users.by_email(email) if u.connection == CONNECTION), None)

@@ -7,7 +7,6 @@ start. Only ``identity.set_domain`` (``userdesk tenant set-domain``) moves a ten
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,9 +14,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from userdesk.permissions import DESCRIPTIONS, STAFF_ROLES
+from userdesk.private_files import secure
 from userdesk.tenant import ids
 from userdesk.tenant.clock import utcnow
 from userdesk.tenant.keys import create_signing_key
+from userdesk.tenant.management.connections.policy import generate_password
 from userdesk.tenant.management.roles.repository import RoleRepository
 from userdesk.tenant.management.users.repository import UserRepository
 from userdesk.tenant.oidc.repository import (
@@ -27,13 +28,14 @@ from userdesk.tenant.oidc.repository import (
     ResourceServerRepository,
     SigningKeyRepository,
 )
-from userdesk.tenant.passwords import hash_password
+from userdesk.tenant.passwords import hash_client_secret, hash_password
 from userdesk.tenant.provisioning import identity
 from userdesk.tenant.provisioning.demo import seed_users
 from userdesk.tenant.provisioning.demo_users import CONNECTION
 from userdesk.tenant.settings import TenantSettings
 from userdesk.tenant.store.db import make_engine, make_sessionmaker, migrate, transaction
 from userdesk.tenant.store.models import (
+    DEFAULT_CONNECTION_OPTIONS,
     Client,
     ClientGrant,
     Connection,
@@ -66,6 +68,10 @@ MANAGEMENT_SCOPES = [
     "read:resource_servers",
     "read:connections",
     "create:user_tickets",
+    "read:sessions",
+    "delete:sessions",
+    "read:refresh_tokens",
+    "delete:refresh_tokens",
 ]
 
 
@@ -99,6 +105,7 @@ def provision(settings: TenantSettings, *, require_domain: bool = True) -> BootR
     pass False and leave the identity alone whatever the settings say.
     """
     engine, sessions = open_store(settings)
+    secure(settings.data_dir / identity.FILE_NAME)  # a tenant.json others can read is fixed
     with transaction(sessions) as session:
         first_start = not SigningKeyRepository(session).any_exists()
         if first_start:
@@ -115,18 +122,38 @@ def provision(settings: TenantSettings, *, require_domain: bool = True) -> BootR
     return BootResult(engine, sessions, document, False)
 
 
+def _ensure_database_connection(session: Session) -> Connection:
+    """The database connection, with a new tenant's password policy.
+
+    The migration that introduced connection options already creates it, so usually this
+    finds it; a store built another way gets it here.
+    """
+    connections = ConnectionRepository(session)
+    connection = connections.by_name(CONNECTION)
+    if connection is None:
+        connection = connections.add(
+            Connection(
+                id=ids.prefixed("con_"),
+                name=CONNECTION,
+                strategy="auth0",
+                options=dict(DEFAULT_CONNECTION_OPTIONS),
+            )
+        )
+    return connection
+
+
 def _first_start(session: Session, settings: TenantSettings) -> tuple[dict[str, Any], str | None]:
     now = utcnow()
     create_signing_key(session)
-    ConnectionRepository(session).add(
-        Connection(id=ids.prefixed("con_"), name=CONNECTION, strategy="auth0")
-    )
+    _ensure_database_connection(session)
     clients = ClientRepository(session)
     apis = ResourceServerRepository(session)
     roles = RoleRepository(session)
     users = UserRepository(session)
 
     desk = settings.desk_url.rstrip("/")
+    # The store keeps only hashes of client secrets; tenant.json (0600) hands the secrets out.
+    backend_secret, script_secret = ids.client_secret(), ids.client_secret()
     spa = clients.add(
         Client(
             client_id=ids.client_id(),
@@ -146,7 +173,7 @@ def _first_start(session: Session, settings: TenantSettings) -> tuple[dict[str, 
         Client(
             client_id=ids.client_id(),
             name="Userdesk backend (Management API)",
-            client_secret=ids.client_secret(),
+            client_secret=hash_client_secret(backend_secret),
             app_type="non_interactive",
             token_endpoint_auth_method="client_secret_post",
             grant_types=["client_credentials"],
@@ -157,7 +184,7 @@ def _first_start(session: Session, settings: TenantSettings) -> tuple[dict[str, 
         Client(
             client_id=ids.client_id(),
             name="Userdesk scripts",
-            client_secret=ids.client_secret(),
+            client_secret=hash_client_secret(script_secret),
             app_type="regular_web",
             token_endpoint_auth_method="client_secret_post",
             grant_types=[
@@ -209,7 +236,7 @@ def _first_start(session: Session, settings: TenantSettings) -> tuple[dict[str, 
         roles.add_permissions(role.id, [(desk_api.identifier, p.value) for p in permissions])
 
     given = settings.admin_password.get_secret_value() if settings.admin_password else None
-    password = given or secrets.token_urlsafe(18)
+    password = given or generate_password()
     admin_id = f"auth0|{ids.local_user_id()}"
     email = settings.admin_email
     users.add(
@@ -241,8 +268,8 @@ def _first_start(session: Session, settings: TenantSettings) -> tuple[dict[str, 
         "management_audience": management.identifier,
         "api_audience": desk_api.identifier,
         "spa_client_id": spa.client_id,
-        "backend": {"client_id": backend.client_id, "client_secret": backend.client_secret},
-        "script_client": {"client_id": script.client_id, "client_secret": script.client_secret},
+        "backend": {"client_id": backend.client_id, "client_secret": backend_secret},
+        "script_client": {"client_id": script.client_id, "client_secret": script_secret},
         "admin": {"email": email, "password": password},
     }
     return document, (None if given else password)

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from userdesk.private_files import private_umask
 from userdesk.tenant.oidc.repository import ClientGrantRepository, ResourceServerRepository
 
 MANAGEMENT_API_ID = "rs_management_api"
@@ -41,7 +42,8 @@ def write(data_dir: Path, document: dict[str, Any]) -> None:
     """Replace ``tenant.json`` atomically, readable by its owner only (it holds secrets)."""
     path = data_dir / FILE_NAME
     tmp = path.with_suffix(".json.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with private_umask():
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         json.dump(document, fh, indent=2)
         fh.write("\n")

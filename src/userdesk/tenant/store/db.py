@@ -13,14 +13,20 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from userdesk.locks import exclusive
+from userdesk.private_files import prepare_sqlite, tighten_sqlite
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def make_engine(url: str) -> Engine:
+    # hide_parameters: a database error's text (logged or not) never carries user data.
     if url.startswith("sqlite"):
+        database = prepare_sqlite(url)
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=10
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=10,
+            hide_parameters=True,
         )
 
         @event.listens_for(engine, "connect")
@@ -31,9 +37,11 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+            if database is not None:
+                tighten_sqlite(database)
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def alembic_config(engine: Engine) -> Config:

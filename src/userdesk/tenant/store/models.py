@@ -55,12 +55,22 @@ class SigningKey(Base):
 DEFAULT_CONNECTION = "Username-Password-Authentication"
 
 
+# A new tenant's password policy, and the one the migration gives existing tenants.
+DEFAULT_CONNECTION_OPTIONS: dict[str, Any] = {
+    "passwordPolicy": "fair",
+    "password_complexity_options": {"min_length": 8},
+}
+
+
 class Connection(Base):
     __tablename__ = "connections"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # con_...
     name: Mapped[str] = mapped_column(String(128), unique=True)
     strategy: Mapped[str] = mapped_column(String(32), default="auth0")
+    display_name: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    # Auth0's ``options`` document: ``passwordPolicy``, ``password_complexity_options``...
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class Client(Base):
@@ -70,7 +80,8 @@ class Client(Base):
 
     client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(255))
-    # Confidential clients keep their secret; public clients (SPAs) have none.
+    # Confidential clients keep a hash of their secret ("sha256$<hex>", see passwords.py);
+    # public clients (SPAs) have none.
     client_secret: Mapped[str | None] = mapped_column(String(255), nullable=True)
     app_type: Mapped[str] = mapped_column(String(32))  # spa | non_interactive | regular_web
     token_endpoint_auth_method: Mapped[str] = mapped_column(String(32), default="none")
@@ -213,6 +224,14 @@ class LoginSession(Base):
     auth_time: Mapped[datetime] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
+    # The device as the Management API shows it: where the session began and was last used.
+    initial_ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    initial_user_agent: Mapped[str | None] = mapped_column(String(512), nullable=True)
+    last_ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    last_user_agent: Mapped[str | None] = mapped_column(String(512), nullable=True)
+    last_interacted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Client ids the session signed in to, in order of first use.
+    clients: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
 class AuthorizeTransaction(Base):
@@ -267,6 +286,10 @@ class RefreshToken(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     rotated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # The login session (``sid``) the token came from, if any, and the request that got it.
+    session_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    user_agent: Mapped[str | None] = mapped_column(String(512), nullable=True)
 
 
 class FailedLogin(Base):

@@ -7,11 +7,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
 
-from userdesk.tenant.context import DbSession
+from userdesk.tenant.context import DbSession, Tenant
 from userdesk.tenant.management.audit import ApiCall, RequireWriteScope
 from userdesk.tenant.management.auth import Caller, RequireScope
 from userdesk.tenant.management.paging import field_list, select_fields
 from userdesk.tenant.management.params import Page, PerPage
+from userdesk.tenant.management.tickets.service import TicketService
 from userdesk.tenant.management.users.schemas import (
     UserBlocks,
     UserCreate,
@@ -77,8 +78,11 @@ def list_users(
 
 
 @router.post("/users", status_code=201, responses={201: {"model": UserRead}})
-def create_user(body: UserCreate, session: DbSession, call: CreateUsers) -> JSONResponse:
+def create_user(
+    body: UserCreate, session: DbSession, tenant: Tenant, call: CreateUsers
+) -> JSONResponse:
     user = UserService(session).create(body, call)
+    TicketService(session, tenant.settings.origin).welcome(user, body.verify_email)
     return JSONResponse(user_json(user), status_code=201)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from userdesk.tenant import ids
 from userdesk.tenant.clock import utcnow
 from userdesk.tenant.management.audit import ApiCall, ApiCallLog
+from userdesk.tenant.management.connections.service import ConnectionService
 from userdesk.tenant.management.errors import (
     BadRequest,
     InvalidQuery,
@@ -29,6 +30,7 @@ from userdesk.tenant.management.users.repository import (
     UserRepository,
 )
 from userdesk.tenant.management.users.schemas import UserCreate, UserUpdate
+from userdesk.tenant.management.users.validation import check_profile
 from userdesk.tenant.oidc.repository import ConnectionRepository
 from userdesk.tenant.passwords import hash_password
 from userdesk.tenant.store.models import User
@@ -81,6 +83,7 @@ class UserService:
         self.connections = ConnectionRepository(session)
         self.logs = LogRepository(session)
         self.calls = ApiCallLog(session)
+        self.policies = ConnectionService(session)
 
     def search(
         self,
@@ -112,6 +115,7 @@ class UserService:
         return self.users.by_email(email)
 
     def create(self, data: UserCreate, call: ApiCall) -> User:
+        check_profile(email=data.email, username=data.username, picture=data.picture)
         connection = self.connections.by_name(data.connection)
         if connection is None:
             raise BadRequest("The connection does not exist.", error_code="inexistent_connection")
@@ -128,6 +132,7 @@ class UserService:
             raise UserExists()
         if self.users.email_taken(connection.name, data.email):
             raise UserExists()
+        self.policies.check_password(connection.name, data.password)
         now = utcnow()
         user = User(
             user_id=user_id,
@@ -156,8 +161,11 @@ class UserService:
         return user
 
     def update(self, user_id: str, data: UserUpdate, call: ApiCall) -> User:
+        check_profile(email=data.email, username=data.username, picture=data.picture)
         user = self.get(user_id)
         changes = data.model_dump(exclude_unset=True)
+        if changes.get("password"):
+            self.policies.check_password(user.connection, changes["password"])
         if "email" in changes and changes["email"] != user.email:
             email = changes["email"]
             if email and self.users.email_taken(user.connection, email, except_pk=user.pk):

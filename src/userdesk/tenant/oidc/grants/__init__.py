@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from userdesk.tenant.oidc.errors import InvalidRequest, OAuthError
+from userdesk.tenant.oidc.errors import InvalidRequest, OAuthError, RateLimited
 from userdesk.tenant.oidc.grants import (
     authorization_code,
     client_credentials,
@@ -26,6 +26,20 @@ HANDLERS: dict[str, Handler] = {
 
 
 def exchange(request: TokenRequest) -> dict[str, Any]:
+    if request.grant_type == client_credentials.GRANT_TYPE:
+        # Counted per client once it authenticated (see ratelimit.py), never per IP.
+        return client_credentials.exchange(request)
+    request.limits.before_attempt(request.ip)
+    try:
+        return _dispatch(request)
+    except RateLimited:
+        raise
+    except OAuthError:
+        request.limits.failed_attempt(request.ip)
+        raise
+
+
+def _dispatch(request: TokenRequest) -> dict[str, Any]:
     grant_type = request.grant_type
     if not grant_type:
         raise InvalidRequest("Missing required parameter: grant_type")

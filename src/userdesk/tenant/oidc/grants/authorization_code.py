@@ -56,6 +56,9 @@ def exchange(request: TokenRequest) -> dict[str, Any]:
             auth_time=code.auth_time,
             nonce=code.nonce,
             sid=claims.session_id(user.user_id, code.auth_time),
+            login_session=claims.session_id(user.user_id, code.auth_time),
+            ip=request.ip,
+            user_agent=request.user_agent,
         )
         answer, family_id = issuance.issue(request.session, request.tenant, grant)
         code.family_id = family_id

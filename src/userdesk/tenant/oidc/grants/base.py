@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from userdesk.tenant.context import TenantContext
 from userdesk.tenant.management.logs.repository import LogRepository
+from userdesk.tenant.oidc.ratelimit import AuthLimits
 from userdesk.tenant.store.models import Client, User
 
 
@@ -20,6 +21,7 @@ class TokenRequest:
     basic: tuple[str, str] | None
     ip: str
     user_agent: str | None
+    limits: AuthLimits
 
     @property
     def grant_type(self) -> str:

@@ -19,7 +19,12 @@ def exchange(request: TokenRequest) -> dict[str, Any]:
     client: Client | None = None
     audience = request.params.get("audience", "")
     try:
-        client = authenticate(request.session, request.params, request.basic, machine=True)
+        try:
+            client = authenticate(request.session, request.params, request.basic, machine=True)
+        except OAuthError:
+            request.limits.failed_client_authentication(request.ip)
+            raise
+        request.limits.client_request(client.client_id)
         if GRANT_TYPE not in (client.grant_types or []):
             raise UnauthorizedClient(f"Grant type '{GRANT_TYPE}' not allowed for the client.")
         answer, scope = _issue(request, client, audience)

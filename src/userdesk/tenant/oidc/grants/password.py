@@ -42,14 +42,16 @@ def exchange(request: TokenRequest) -> dict[str, Any]:
             audience=audience,
             scope=issuance.resolve_scope(request.session, client, api, requested, user),
             auth_time=utcnow(),
+            ip=request.ip,
+            user_agent=request.user_agent,
         )
         answer, _ = issuance.issue(request.session, request.tenant, grant, gty=PASSWORD)
     except OAuthError as exc:
         if isinstance(exc.__cause__, credentials.LoginRefused):
             user = exc.__cause__.user
-        request.log(
-            "fepft", client=client, user=user, description=exc.description, audience=audience
-        )
+        # A blocked user's attempt is a failed login ("f") at Auth0, whichever the channel.
+        type_ = "f" if isinstance(exc.__cause__, credentials.BlockedUser) else "fepft"
+        request.log(type_, client=client, user=user, description=exc.description, audience=audience)
         raise
     request.log("sepft", client=client, user=user, audience=audience, scope=answer["scope"])
     return answer

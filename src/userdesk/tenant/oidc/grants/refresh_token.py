@@ -18,7 +18,6 @@ from userdesk.tenant.oidc.errors import (
     InvalidRequest,
     OAuthError,
     UnauthorizedClient,
-    UserBlocked,
 )
 from userdesk.tenant.oidc.grants.base import TokenRequest
 from userdesk.tenant.oidc.repository import RefreshTokenRepository
@@ -27,6 +26,8 @@ from userdesk.tenant.store.models import Client, RefreshToken, User
 GRANT_TYPE = "refresh_token"
 # spa-js matches "invalid refresh token" in this text to fall back to the iframe.
 INVALID = "Unknown or invalid refresh token."
+# spa-js matches "user is blocked" to sign the user out.
+USER_BLOCKED = "user is blocked"
 
 
 def exchange(request: TokenRequest) -> dict[str, Any]:
@@ -43,7 +44,8 @@ def exchange(request: TokenRequest) -> dict[str, Any]:
         if user is None:
             raise InvalidGrant(INVALID)
         if user.blocked:
-            raise UserBlocked()
+            # Auth0 refuses the refresh of a blocked user as a grant error, not "unauthorized".
+            raise InvalidGrant(USER_BLOCKED)
         grant = issuance.Grant(
             user=user,
             client=client,
@@ -51,6 +53,9 @@ def exchange(request: TokenRequest) -> dict[str, Any]:
             scope=token.scope,
             auth_time=token.auth_time,
             sid=claims.session_id(user.user_id, token.auth_time),
+            login_session=token.session_id,
+            ip=request.ip,
+            user_agent=request.user_agent,
         )
         answer, _ = issuance.issue(
             request.session, request.tenant, grant, family_id=token.family_id
