@@ -8,11 +8,12 @@ the tenant's session cookie must be same-site with the desk for auth0-spa-js's s
 from __future__ import annotations
 
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.support.desk import desk_settings
+from tests.support.desk import desk_settings, migrate_audit
 from tests.support.servers import RunningTenant, ServerThread, bind_loopback, start_tenant
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,7 +72,13 @@ def start_stack(data_dir: Path, *, demo_users: int = 50, **tenant_options: Any) 
         data_dir, host_name="localhost", demo_users=demo_users, configure=configure
     )
     try:
-        app = create_app(desk_settings(tenant), static_dir=STATIC)
+        settings = desk_settings(tenant)
+        # As `userdesk migrate` would; in a thread of its own, since Playwright's sync API
+        # keeps an event loop running in this one.
+        migration = ThreadPoolExecutor(max_workers=1)
+        migration.submit(migrate_audit, settings.audit_database_url).result()
+        migration.shutdown()
+        app = create_app(settings, static_dir=STATIC)
         desk_thread = ServerThread(app, desk_socket).start()
     except BaseException:
         tenant.stop()

@@ -7,7 +7,6 @@ import dialog from "@primeuix/themes/aura/dialog";
 import iconfield from "@primeuix/themes/aura/iconfield";
 import inputtext from "@primeuix/themes/aura/inputtext";
 import paginator from "@primeuix/themes/aura/paginator";
-import password from "@primeuix/themes/aura/password";
 import popover from "@primeuix/themes/aura/popover";
 import progressspinner from "@primeuix/themes/aura/progressspinner";
 import select from "@primeuix/themes/aura/select";
@@ -27,7 +26,6 @@ export const workTokens = {
   iconfield,
   inputtext,
   paginator,
-  password,
   popover,
   progressspinner,
   select,
