@@ -14,11 +14,12 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.conftest import new_page, sign_in
 from tests.e2e.pages import UserPage, assert_accessible, screenshot
 from tests.e2e.stack import Stack
-from tests.support.tokens import CONNECTION, password_token
+from tests.support.tokens import CONNECTION
 
 pytestmark = pytest.mark.e2e
 
@@ -69,12 +70,23 @@ def require(stack: Stack, management: httpx.Client, subject: dict[str, Any]) -> 
 
 
 def test_sessions_and_sign_out_everywhere(
-    admin_page: Page, stack: Stack, subject: dict[str, Any], require: Callable[..., None]
+    browser: Browser,
+    admin_page: Page,
+    stack: Stack,
+    subject: dict[str, Any],
+    require: Callable[..., None],
 ) -> None:
     require("/api/users/{user_id}/sessions", "GET", "/users/{user_id}/sessions")
-    password_token(stack.tenant, subject["email"], PASSWORD, scope="openid offline_access")
+    # The subject signs in through the tenant's login page: one session.
+    context, theirs = new_page(browser)
+    try:
+        sign_in(theirs, stack, subject["email"], PASSWORD)
+    finally:
+        context.close()
     page = UserPage(admin_page, stack.desk_url).open(subject["user_id"])
     page.tab("Sessions")
+    expect(admin_page.get_by_test_id("session")).to_have_count(1)
+    screenshot(admin_page, "user-sessions")
     admin_page.get_by_test_id("sign-out-everywhere").click()
     dialog = admin_page.get_by_role("dialog", name="Sign out everywhere")
     expect(dialog).to_contain_text("sessions and refresh tokens are revoked")
