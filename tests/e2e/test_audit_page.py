@@ -157,3 +157,32 @@ def test_the_unfiltered_count_is_every_entry(
     n = len(listed["entries"])
     assert n >= 2
     expect(audit.summary).to_have_text(f"{n} entries, newest first")
+
+
+def test_filter_by_action_outcome_time_and_text(
+    admin_page: Page, stack: Stack, history: dict[str, str]
+) -> None:
+    audit = AuditPage(admin_page, stack.desk_url).open()
+    audit.wait_loaded()
+    audit.filter("Action", "users.delete")
+    admin_page.get_by_role("combobox", name="Outcome").click()
+    admin_page.get_by_role("option", name="Succeeded", exact=True).click()
+    audit.filter("From", "2000-01-01T00:00")
+    # The search reads the actor, target and action: part of the deleted user's id.
+    fragment = history["gone"][-8:]
+    audit.filter("Search", fragment)
+    audit.apply()
+    for name in ("action=users.delete", "outcome=succeeded", "since=", f"q={fragment}"):
+        assert name in admin_page.url, admin_page.url
+    expect(audit.rows).to_have_count(1)
+    expect(audit.rows.first.get_by_test_id("audit-target")).to_contain_text(history["gone"])
+
+    # Nothing happened before 2000: an empty page that says so.
+    audit.filter("From", "")
+    audit.filter("Until", "2000-01-01T00:00")
+    audit.apply()
+    expect(admin_page.get_by_test_id("audit-empty")).to_be_visible()
+    # The filters live in the address: a reload keeps them.
+    admin_page.reload()
+    expect(admin_page.get_by_label("Action", exact=True)).to_have_value("users.delete")
+    expect(admin_page.get_by_test_id("audit-empty")).to_be_visible()
