@@ -168,6 +168,59 @@ def tenant_seed(
     console.print(f"Added {added} users.")
 
 
+def _bar() -> Progress:
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    )
+
+
+@tenant_app.command("import")
+def tenant_import(
+    file: Annotated[Path, typer.Argument(help="Auth0 import file: a JSON array, or NDJSON")],
+    upsert: Annotated[
+        bool, typer.Option("--upsert", help="Update users whose email already exists")
+    ] = False,
+    connection: Annotated[
+        str | None, typer.Option("--connection", help="Database connection (default: the first)")
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Import users in Auth0's bulk import schema; bad entries are listed by index."""
+    from userdesk.tenant.bulk.commands import run_import
+
+    boot = _provision(_tenant_settings(data_dir), require_domain=False)
+    try:
+        code = run_import(boot.sessions, file, upsert=upsert, connection=connection, bar=_bar())
+    finally:
+        boot.engine.dispose()
+    raise typer.Exit(code)
+
+
+@tenant_app.command("export")
+def tenant_export(
+    file: Annotated[Path, typer.Argument(help="Where to write the export")],
+    fmt: Annotated[str, typer.Option("--format", help="json (NDJSON), ndjson or csv")] = "json",
+    fields: Annotated[
+        str | None,
+        typer.Option("--fields", help="Fields, comma-separated; rename with name=export_as"),
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Export every user in Auth0's bulk export formats (passwords as bcrypt hashes)."""
+    from userdesk.tenant.bulk.commands import run_export
+
+    boot = _provision(_tenant_settings(data_dir), require_domain=False)
+    try:
+        code = run_export(boot.sessions, file, fmt=fmt, fields=fields, bar=_bar())
+    finally:
+        boot.engine.dispose()
+    raise typer.Exit(code)
+
+
 @tenant_app.command("admin")
 def tenant_admin(
     email: Annotated[str, typer.Option("--email", help="The admin's email")],

@@ -8,11 +8,9 @@ the tenant's session cookie must be same-site with the desk for auth0-spa-js's s
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from tests.support.desk import desk_settings, migrate_audit
 from tests.support.servers import RunningTenant, ServerThread, bind_loopback, start_tenant
@@ -31,16 +29,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-T = TypeVar("T")
-
-
-def off_the_loop(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """``call`` in a thread of its own: Playwright's sync API keeps an event loop running in
-    the main thread, where ``asyncio.run()`` (audit migrations, for one) refuses to start."""
-    with ThreadPoolExecutor(max_workers=1) as worker:
-        return worker.submit(call, *args, **kwargs).result()
 
 
 @dataclass
@@ -84,8 +72,7 @@ def start_stack(data_dir: Path, *, demo_users: int = 50, **tenant_options: Any) 
     )
     try:
         settings = desk_settings(tenant)
-        # As `userdesk migrate` would.
-        off_the_loop(migrate_audit, settings.audit_database_url)
+        migrate_audit(settings.audit_database_url)
         app = create_app(settings, static_dir=STATIC)
         desk_thread = ServerThread(app, desk_socket).start()
     except BaseException:

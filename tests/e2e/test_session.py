@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import Staff, new_page, sign_in
 from tests.e2e.pages import Header, TenantLoginPage, UsersPage, screenshot
-from tests.e2e.stack import STATIC, Stack, off_the_loop
+from tests.e2e.stack import STATIC, Stack
 from tests.support.desk import desk_settings, start_desk
 
 pytestmark = pytest.mark.e2e
@@ -202,8 +202,7 @@ def test_a_forged_sign_in_callback_is_refused_and_explained(
 def test_a_desk_without_the_spa_client_id_says_which_setting_is_missing(
     anonymous_page: Page, stack: Stack
 ) -> None:
-    settings = desk_settings(stack.tenant, spa_client_id=None)
-    desk = off_the_loop(start_desk, settings, static_dir=STATIC)
+    desk = start_desk(desk_settings(stack.tenant, spa_client_id=None), static_dir=STATIC)
     try:
         anonymous_page.goto(desk.url)
         alert = anonymous_page.get_by_role("alert")

@@ -82,6 +82,7 @@ def start_desk(
 def migrate_audit(url: str) -> None:
     """What ``userdesk migrate`` does for the audit database, before a desk starts on it."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from userdesk.desk.audit import db as audit_db
 
@@ -92,4 +93,6 @@ def migrate_audit(url: str) -> None:
         finally:
             await engine.dispose()
 
-    asyncio.run(run())
+    # In a thread of its own: browser tests hold an event loop in this one (Playwright's).
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(asyncio.run, run()).result()

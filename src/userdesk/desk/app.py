@@ -32,6 +32,8 @@ from userdesk.desk.directory.client import ManagementClient, RetryPolicy
 from userdesk.desk.directory.gateway import DirectoryGateway
 from userdesk.desk.directory.tokens import ClientCredentials, Clock, TokenSource
 from userdesk.desk.events.routes import router as events_router
+from userdesk.desk.exports.routes import router as exports_router
+from userdesk.desk.exports.service import ExportService
 from userdesk.desk.head import HeadAsGet
 from userdesk.desk.logs.routes import router as logs_router
 from userdesk.desk.mail.routes import router as mail_router
@@ -138,6 +140,7 @@ def create_app(
                 staff=StaffService(directory, actors),
                 accounts=StaffAccounts(directory, **({"clock": clock} if clock else {})),
             )
+            app.state.exports = ExportService(directory, settings.data_dir)
             pruning = asyncio.create_task(
                 _prune_daily(app.state.desk.audit, timedelta(days=settings.audit_snapshot_days))
             )
@@ -145,6 +148,7 @@ def create_app(
                 yield
             finally:
                 pruning.cancel()
+                await app.state.exports.close()
                 await engine.dispose()
 
     app = FastAPI(
@@ -167,6 +171,7 @@ def create_app(
     app.include_router(mail_router)
     app.include_router(connections_router)
     app.include_router(audit_router)
+    app.include_router(exports_router)
     # Last: its catch-all route must not shadow the API.
     spa.install(app, static_dir)
     app.add_middleware(HeadAsGet)

@@ -51,6 +51,9 @@ RULES: dict[RouteKey, str] = {
     RouteKey("POST", "/api/users/{user_id}/verification-email"): "update:users",
     RouteKey("GET", "/api/audit"): "read:audit",
     RouteKey("GET", "/api/audit/{entry_id}"): "read:audit",
+    RouteKey("POST", "/api/exports"): "read:users",
+    RouteKey("GET", "/api/exports/{export_id}"): "read:users",
+    RouteKey("GET", "/api/exports/{export_id}/file"): "read:users",
 }
 
 # Permissions the tenant's seeded roles carry (DESIGN.md); Admin's manage:users implies all.
@@ -75,6 +78,7 @@ def fill(path: str, user_id: str) -> str:
         path.replace("{user_id}", user_id)
         .replace("{event_id}", "1")
         .replace("{entry_id}", "1")
+        .replace("{export_id}", "exp_1")
         .replace("{path:path}", "users/some-page")
     )
 

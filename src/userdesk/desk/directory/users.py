@@ -188,6 +188,28 @@ class UsersApi:
             raise _malformed("GET /users")
         return UserPage(users=users, total=total, total_is_capped=total >= SEARCH_CAP)
 
+    async def created_between(self, q: str | None, low: str, high: str, per_page: int) -> UserPage:
+        """The first page of ``q``'s matches created in ``[low, high)``, oldest first.
+
+        The bounds are ISO-8601 instants, quoted because ``:`` is special in Lucene. Cutting a
+        search into such slices, each under ``SEARCH_CAP``, is the only way the Management
+        API offers to read every match of a search.
+        """
+        window = f'created_at:["{low}" TO "{high}"}}'
+        query = f"({q}) AND {window}" if q else window
+        return await self.search(q=query, page=0, per_page=per_page, sort="created_at:1")
+
+    async def created_extent(self, q: str | None) -> tuple[datetime, datetime] | None:
+        """When the first and the last match of ``q`` were created; None if nothing matches."""
+        first = await self.search(q=q, page=0, per_page=1, sort="created_at:1")
+        last = await self.search(q=q, page=0, per_page=1, sort="created_at:-1")
+        if not first.users or not last.users:
+            return None
+        low, high = first.users[0].created_at, last.users[0].created_at
+        if low is None or high is None:
+            raise _malformed("a user's created_at")
+        return low, high
+
     async def get(self, user_id: str) -> DirectoryUser:
         try:
             body = await self._client.get(user_path(user_id))

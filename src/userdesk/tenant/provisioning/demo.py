@@ -13,6 +13,7 @@ from itertools import islice
 
 from sqlalchemy.orm import Session
 
+from userdesk.tenant.management.users.metadata_index import index_flat_documents, reindex_after
 from userdesk.tenant.management.users.repository import UserRepository
 from userdesk.tenant.provisioning.demo_users import generate
 
@@ -38,8 +39,11 @@ def seed_users(
     """
     users = UserRepository(session)
     offset = users.count_all()
+    after_pk = users.last_pk()
     if not users.can_generate_in_sqlite():
-        return _insert_portable(users, count, seed, offset, batch, progress)
+        done = _insert_portable(users, count, seed, offset, batch, progress)
+        reindex_after(session, after_pk)
+        return done
     rebuild = count >= BULK_THRESHOLD if rebuild_indexes is None else rebuild_indexes
     indexes = users.drop_secondary_indexes() if rebuild else []
     for start in range(offset, offset + count, batch):
@@ -47,6 +51,8 @@ def seed_users(
         users.insert_demo(seed, start, stop)
         if progress:
             progress(stop - start)
+    # Demo metadata is flat: SQLite indexes it in one statement per document.
+    index_flat_documents(session, after_pk)
     if rebuild:
         users.rebuild_indexes(indexes)
     return count

@@ -23,6 +23,7 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import UserDefinedType
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -328,3 +329,38 @@ class LogEvent(Base):
     audience: Mapped[str | None] = mapped_column(String(512), nullable=True)
     scope: Mapped[str | None] = mapped_column(String(2048), nullable=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class MetadataAtom(UserDefinedType[Any]):
+    """A scalar kept as given: declared BLOB, SQLite stores text, integers and reals as they
+    come, so one index orders them and ``value = 3`` never equals the text ``'3'``."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **_kw: Any) -> str:
+        return "BLOB"
+
+
+class UserMetadataValue(Base):
+    """Every value a metadata search can match, one row each, kept in step with ``users``.
+
+    ``path`` is the dotted path a query names (``billing.country``); ``type`` and ``value`` are
+    what SQLite's ``json_each`` gives there. The primary key is the search order, so a search
+    reads only the rows it matches (see ``management/users/metadata_index.py``).
+    """
+
+    __tablename__ = "user_metadata_values"
+
+    # 0: app_metadata, 1: user_metadata.
+    root: Mapped[int] = mapped_column(Integer, primary_key=True)
+    path: Mapped[str] = mapped_column(String(512), primary_key=True)
+    value: Mapped[Any] = mapped_column(MetadataAtom(), primary_key=True)
+    type: Mapped[str] = mapped_column(String(8), primary_key=True)
+    user_pk: Mapped[int] = mapped_column(
+        ForeignKey("users.pk", ondelete="CASCADE"), primary_key=True
+    )
+
+    __table_args__ = (
+        Index("ix_user_metadata_values_user_pk", "user_pk"),
+        {"sqlite_with_rowid": False},
+    )

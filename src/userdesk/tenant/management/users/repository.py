@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from userdesk.tenant.management.query import parse
 from userdesk.tenant.management.search import build
 from userdesk.tenant.management.users import demo_sql
-from userdesk.tenant.management.users.fields import USER_SEARCH, USER_SORT, USER_SORT_INDEXED
+from userdesk.tenant.management.users.fields import USER_SORT, USER_SORT_INDEXED, user_search
 from userdesk.tenant.store.models import FailedLogin, User
 from userdesk.tenant.store.repository import Repository
 
@@ -87,6 +87,9 @@ class UserRepository(Repository[User]):
         result = self.session.execute(delete(User).where(User.user_id == user_id))
         return int(getattr(result, "rowcount", 0) or 0)
 
+    def last_pk(self) -> int:
+        return int(self.session.scalar(select(func.max(User.pk))) or 0)
+
     def count_all(self) -> int:
         return int(self.session.scalar(select(func.count()).select_from(User)) or 0)
 
@@ -123,7 +126,7 @@ class UserRepository(Repository[User]):
     def _condition(self, query: UserQuery) -> ColumnElement[bool] | None:
         condition = None
         if query.q is not None and query.q.strip():
-            condition = build(parse(query.q), USER_SEARCH)
+            condition = build(parse(query.q), user_search(self.session))
         if query.connection:
             by_connection = User.connection == query.connection
             condition = by_connection if condition is None else condition & by_connection

@@ -1,0 +1,154 @@
+"""Exports run in the desk's process: one task per export, rows written as they arrive.
+
+The file lives in the data directory (``exports/``, mode 0600: it holds personal data) and
+memory stays flat whatever the number of users: each slice of the search is written and
+dropped. An export belongs to the staff member who started it; the desk keeps the list of
+exports in memory, so a restart forgets them (their files stay until deleted).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+from userdesk.desk.directory.gateway import DirectoryGateway
+from userdesk.desk.errors import BadQuery, Conflict, DeskError, NotFound
+from userdesk.desk.exports.formats import FieldsRefused, RowWriter, check_fields
+from userdesk.desk.exports.slices import Patience, Sleep, matching_users
+
+log = logging.getLogger("userdesk.desk.exports")
+
+# Seconds of rate limiting in a row an export waits out before it gives up.
+PATIENCE = 600.0
+
+
+class ExportNotFound(NotFound):
+    def __init__(self, export_id: str) -> None:
+        super().__init__(f"No export with id {export_id}")
+
+
+class ExportNotReady(Conflict):
+    def __init__(self, status: str) -> None:
+        super().__init__(f"The export is {status}; its file is there once it has completed")
+
+
+@dataclass
+class Export:
+    id: str
+    owner: str
+    q: str | None
+    format: str
+    fields: list[str] | None
+    path: Path
+    status: str = "pending"
+    exported: int = 0
+    message: str | None = None
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    finished_at: datetime | None = None
+
+
+def _open_private(path: Path) -> IO[str]:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    return open(descriptor, "w", encoding="utf-8")
+
+
+class ExportService:
+    def __init__(
+        self,
+        directory: DirectoryGateway,
+        data_dir: Path,
+        *,
+        patience: float = PATIENCE,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self._directory = directory
+        self._folder = data_dir / "exports"
+        self.patience = patience
+        self._sleep = sleep
+        self._exports: dict[str, Export] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def start(self, owner: str, q: str | None, fmt: str, fields: list[str] | None) -> Export:
+        try:
+            chosen = check_fields(fmt, fields)
+        except FieldsRefused as exc:
+            raise BadQuery(str(exc)) from None
+        self._folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        export_id = f"exp_{secrets.token_hex(12)}"
+        suffix = "csv" if fmt == "csv" else "ndjson"
+        export = Export(
+            id=export_id,
+            owner=owner,
+            q=q.strip() if q and q.strip() else None,
+            format=fmt,
+            fields=chosen,
+            path=self._folder / f"{export_id}.{suffix}",
+        )
+        self._exports[export_id] = export
+        task = asyncio.create_task(self._run(export))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return export
+
+    def get(self, owner: str, export_id: str) -> Export:
+        export = self._exports.get(export_id)
+        # Another staff member's export is as good as absent: its file holds their search.
+        if export is None or export.owner != owner:
+            raise ExportNotFound(export_id)
+        return export
+
+    def file(self, owner: str, export_id: str) -> Export:
+        export = self.get(owner, export_id)
+        if export.status != "completed":
+            raise ExportNotReady(export.status)
+        return export
+
+    async def wait(self) -> None:
+        """Until every running export has ended (tests, benchmarks)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _run(self, export: Export) -> None:
+        export.status = "running"
+        patience = Patience(self.patience, self._sleep)
+        try:
+            out = await asyncio.to_thread(_open_private, export.path)
+            try:
+                writer = RowWriter(out, export.format, export.fields)
+                async for users in matching_users(self._directory.users, export.q, patience):
+                    await asyncio.to_thread(writer.write, [user.raw for user in users])
+                    export.exported += len(users)
+            finally:
+                await asyncio.to_thread(out.close)
+        except asyncio.CancelledError:
+            export.status, export.message = "failed", "The desk stopped during the export"
+            raise
+        except DeskError as exc:
+            export.status, export.message = "failed", exc.message
+        except OSError as exc:
+            log.warning("export %s could not write its file: %s", export.id, exc.strerror)
+            export.status, export.message = "failed", "The export file could not be written"
+        else:
+            export.status = "completed"
+            waited = f"; waited {patience.waited:.0f} s for rate limits" if patience.waited else ""
+            export.message = (
+                f"{export.exported} users exported in {patience.requests} searches{waited}"
+            )
+        finally:
+            export.finished_at = datetime.now(UTC)
+            if export.status == "failed":
+                # A partial file must not pass for the whole search.
+                export.path.unlink(missing_ok=True)
