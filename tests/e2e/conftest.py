@@ -104,6 +104,20 @@ def viewer(browser: Browser, stack: Stack) -> Staff:
 
 
 @pytest.fixture(scope="module")
+def support(browser: Browser, stack: Stack) -> Staff:
+    email, password = "sam.support@staff.example", "Support-password-for-tests-1"
+    create_user_with_role(stack.tenant, email, password, "Support")
+    return Staff(email, password, signed_in_state(browser, stack, email, password))
+
+
+@pytest.fixture(scope="module")
+def auditor(browser: Browser, stack: Stack) -> Staff:
+    email, password = "aude.auditor@staff.example", "Auditor-password-for-tests-1"
+    create_user_with_role(stack.tenant, email, password, "Auditor")
+    return Staff(email, password, signed_in_state(browser, stack, email, password))
+
+
+@pytest.fixture(scope="module")
 def no_role(browser: Browser, stack: Stack, management: httpx.Client) -> Staff:
     """A staff member who can sign in but holds no role, so no permission at all."""
     email, password = "nora.norole@staff.example", "No-role-password-for-tests-1"
@@ -124,6 +138,20 @@ def admin_page(browser: Browser, admin: Staff) -> Iterator[Page]:
 @pytest.fixture
 def viewer_page(browser: Browser, viewer: Staff) -> Iterator[Page]:
     context, page = new_page(browser, viewer.state)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def support_page(browser: Browser, support: Staff) -> Iterator[Page]:
+    context, page = new_page(browser, support.state)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def auditor_page(browser: Browser, auditor: Staff) -> Iterator[Page]:
+    context, page = new_page(browser, auditor.state)
     yield page
     context.close()
 

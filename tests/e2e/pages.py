@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -173,3 +173,159 @@ class UsersPage:
         self.row(email).get_by_role("button", name=re.compile(r"^Delete ")).click()
         expect(self.dialog).to_be_visible()
         return self.dialog
+
+
+class ConfirmDialog:
+    """The question a write asks first (PrimeVue Dialog): what will happen, Cancel or go."""
+
+    def __init__(self, page: Page, title: str) -> None:
+        self.page = page
+        self.root = page.get_by_role("dialog", name=title)
+
+    def confirm(self) -> None:
+        expect(self.root).to_be_visible()
+        self.root.get_by_test_id("confirm-action").click()
+        expect(self.root).to_be_hidden()
+
+    def cancel(self) -> None:
+        self.root.get_by_role("button", name="Cancel").click()
+        expect(self.root).to_be_hidden()
+
+
+class UserPage:
+    """One user at /users/{id}: header, actions and tabs."""
+
+    def __init__(self, page: Page, desk_url: str) -> None:
+        self.page = page
+        self.desk_url = desk_url
+        self.title = page.get_by_test_id("user-title")
+        self.status = page.locator("[data-testid=blocked], [data-testid=active]")
+        self.actions = page.get_by_role("group", name="Actions")
+        self.announcement = page.get_by_test_id("announcement")
+
+    def open(self, user_id: str) -> UserPage:
+        self.page.goto(f"{self.desk_url}/users/{quote(user_id, safe='')}")
+        self.wait_loaded()
+        return self
+
+    def wait_loaded(self) -> None:
+        expect(self.title).to_be_visible()
+
+    def tab(self, name: str) -> None:
+        self.page.get_by_role("tab", name=name, exact=True).click()
+        expect(self.page.get_by_role("tab", name=name, exact=True)).to_have_attribute(
+            "aria-selected", "true"
+        )
+
+    def button(self, name: str) -> Locator:
+        return self.page.get_by_role("button", name=name, exact=True)
+
+    def act(self, button: str, dialog: str) -> ConfirmDialog:
+        """Press an action and answer its confirmation."""
+        self.button(button).click()
+        confirm = ConfirmDialog(self.page, dialog)
+        expect(confirm.root).to_be_visible()
+        return confirm
+
+    def expect_announced(self, text: str | re.Pattern[str]) -> None:
+        expect(self.announcement).to_contain_text(text)
+
+    # Profile
+    def edit_profile(self, **fields: str) -> None:
+        labels = {
+            "name": "Name",
+            "nickname": "Nickname",
+            "given_name": "Given name",
+            "family_name": "Family name",
+            "picture": "Picture URL",
+            "email": "Email",
+        }
+        self.button("Edit profile").click()
+        form = self.page.get_by_role("form", name="Edit profile")
+        for field, value in fields.items():
+            form.get_by_label(labels[field], exact=True).fill(value)
+        form.get_by_role("button", name="Save").click()
+        expect(form).to_be_hidden()
+
+    def profile_value(self, field: str) -> Locator:
+        return self.page.get_by_test_id(f"profile-{field}")
+
+    # Metadata
+    def metadata_box(self, which: str) -> Locator:
+        """``which`` is "App metadata" or "User metadata"."""
+        return self.page.get_by_label(f"{which} as JSON")
+
+    def metadata_section(self, which: str) -> Locator:
+        return self.page.get_by_role("region", name=which, exact=True)
+
+    # Roles
+    @property
+    def role_names(self) -> Locator:
+        return self.page.get_by_test_id("user-role").get_by_test_id("role-name")
+
+    def assign_role(self, name: str) -> None:
+        self.page.get_by_role("combobox", name="Assign a role").click()
+        self.page.get_by_role("option", name=name, exact=True).click()
+        self.page.get_by_test_id("assign-role").get_by_role("button", name="Assign").click()
+
+    def remove_role(self, name: str) -> None:
+        self.button(f"Remove {name}").click()
+        ConfirmDialog(self.page, "Remove role").confirm()
+
+
+class NewUserDialog:
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.root = page.get_by_role("dialog", name="New user")
+        self.email_error = self.root.get_by_test_id("email-error")
+        self.password_error = self.root.get_by_test_id("password-error")
+
+    def open(self) -> NewUserDialog:
+        self.page.get_by_role("button", name="New user").click()
+        expect(self.root).to_be_visible()
+        return self
+
+    def fill(self, email: str, password: str, name: str = "", verified: bool = False) -> None:
+        self.root.get_by_label("Email", exact=True).fill(email)
+        self.root.get_by_label("Password", exact=True).fill(password)
+        if name:
+            self.root.get_by_label("Name (optional)").fill(name)
+        if verified:
+            self.root.get_by_label("Email already verified").check()
+
+    def submit(self) -> None:
+        self.root.get_by_role("button", name="Create user").click()
+
+
+class AuditPage:
+    def __init__(self, page: Page, desk_url: str) -> None:
+        self.page = page
+        self.url = f"{desk_url}/audit"
+        self.heading = page.get_by_role("heading", name="Audit log", level=1)
+        self.table = page.get_by_role("table", name="Audit entries")
+        self.rows = self.table.locator("tbody > tr").filter(has=page.get_by_test_id("audit-action"))
+        self.summary = page.get_by_test_id("audit-summary")
+
+    def open(self, **filters: str) -> AuditPage:
+        query = "&".join(f"{k}={quote(v, safe='')}" for k, v in filters.items())
+        self.page.goto(f"{self.url}{'?' + query if query else ''}")
+        expect(self.heading).to_be_visible()
+        return self
+
+    def wait_loaded(self) -> None:
+        expect(self.summary).to_have_text(re.compile(r"^\d+ entr(y|ies), newest first$"))
+        expect(self.table.locator(".p-datatable-mask")).to_have_count(0)
+
+    def filter(self, label: str, value: str) -> None:
+        self.page.get_by_label(label, exact=True).fill(value)
+
+    def apply(self) -> None:
+        with self.page.expect_response(lambda r: "/api/audit?" in r.url):
+            self.page.get_by_role("button", name="Apply filters").click()
+        self.wait_loaded()
+
+    def expand(self, index: int = 0) -> Locator:
+        self.rows.nth(index).get_by_role("button").first.click()
+        details = self.page.get_by_test_id("audit-details").first
+        expect(details).to_be_visible()
+        return details

@@ -271,10 +271,12 @@ def test_on_a_phone_every_row_fits_with_its_status_and_delete_button(
         screenshot(page, "users-phone")
         assert page.evaluate("() => document.scrollingElement.scrollWidth") <= PHONE["width"]
         for row in users.rows.all():
-            for control in (
-                row.get_by_role("button", name=re.compile(r"^Delete ")),
-                row.get_by_text(re.compile(r"^(Active|Blocked)$")),
-            ):
+            delete = row.get_by_role("button", name=re.compile(r"^Delete "))
+            if row.get_by_text(stack.admin["email"], exact=True).count():
+                # One's own row offers no delete: the desk would refuse it (409).
+                expect(delete).to_have_count(0)
+                delete = row.get_by_role("link")
+            for control in (delete, row.get_by_text(re.compile(r"^(Active|Blocked)$"))):
                 # Rows below the fold are scrolled to vertically; nothing may need sideways.
                 control.scroll_into_view_if_needed()
                 expect(control).to_be_in_viewport()

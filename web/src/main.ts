@@ -35,7 +35,7 @@ async function start(): Promise<void> {
   const session = auth0Session(auth0, async () => {
     const { data } = (await api?.GET("/api/me")) ?? {};
     if (!data) throw new Error("The desk did not say what you may do.");
-    return { permissions: data.permissions, roles: data.roles.map((role) => role.name) };
+    return { permissions: data.permissions, roles: data.roles.map((role) => role.name), sub: data.sub };
   });
   api = createDeskClient(() => session.accessToken());
   const router = createDeskRouter(session);

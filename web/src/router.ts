@@ -13,6 +13,8 @@ declare module "vue-router" {
 
 const loadEvent = () => import("@/events/EventPage.vue");
 const loadUsers = () => import("@/users/UsersPage.vue");
+const loadUser = () => import("@/users/detail/UserPage.vue");
+const loadAudit = () => import("@/audit/AuditPage.vue");
 
 function settled(session: Session): Promise<void> {
   if (!session.isLoading.value) return Promise.resolve();
@@ -60,6 +62,19 @@ export function createDeskRouter(session: Session): Router {
         name: "users",
         component: loadUsers,
         meta: { requiresAuth: true, title: "Users", load: loadUsers },
+      },
+      {
+        path: "/users/:id",
+        name: "user",
+        component: loadUser,
+        meta: { requiresAuth: true, title: "User", load: loadUser },
+        props: true,
+      },
+      {
+        path: "/audit",
+        name: "audit",
+        component: loadAudit,
+        meta: { requiresAuth: true, title: "Audit log", load: loadAudit },
       },
       {
         path: "/about",

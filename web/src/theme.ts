@@ -1,10 +1,34 @@
 import { definePreset } from "@primeuix/themes";
-import Aura from "@primeuix/themes/aura";
+import base from "@primeuix/themes/aura/base";
+import button from "@primeuix/themes/aura/button";
+import card from "@primeuix/themes/aura/card";
+// The module's default export is the CSS text (its typings declare a named export instead).
+import auraCss from "@primeuix/themes/aura/css";
+import message from "@primeuix/themes/aura/message";
+import skeleton from "@primeuix/themes/aura/skeleton";
+
+/**
+ * Aura as the public pages need it: its base tokens and those of the components they use.
+ * Aura's own index carries the tokens of all ~80 components, about 110 KB of the entry
+ * chunk; what signed-in staff see adds its components' tokens (`./themeWork.ts`) on load.
+ */
+export const entryTokens = { button, card, message, skeleton };
+const Aura = {
+  ...base,
+  components: entryTokens,
+  css: auraCss as unknown as string,
+};
 
 // Aura's message and toast text sits at the 600 shade on a 50 tint: under WCAG AA's 4.5:1.
 const readable = (hue: string) => ({ color: `{${hue}.800}`, outlined: { color: `{${hue}.800}` }, simple: { color: `{${hue}.800}` } });
 const messages = { info: readable("blue"), success: readable("green"), warn: readable("yellow"), error: readable("red") };
 const toastText = (hue: string) => ({ color: `{${hue}.800}`, detailColor: "{surface.800}" });
+/** Also applied over Aura's toast tokens when `./themeWork.ts` adds them. */
+export const toastOverrides = {
+  colorScheme: {
+    light: { info: toastText("blue"), success: toastText("green"), warn: toastText("yellow"), error: toastText("red") },
+  },
+};
 
 /**
  * Aura with an indigo primary and danger buttons darker than the defaults, so white
@@ -30,20 +54,12 @@ export const UserdeskPreset = definePreset(Aura, {
             },
           },
           text: { danger: { color: "{red.700}" } },
+          outlined: { danger: { color: "{red.700}", borderColor: "{red.600}" } },
         },
       },
     },
     message: { colorScheme: { light: messages } },
-    toast: {
-      colorScheme: {
-        light: {
-          info: toastText("blue"),
-          success: toastText("green"),
-          warn: toastText("yellow"),
-          error: toastText("red"),
-        },
-      },
-    },
+    toast: toastOverrides,
   },
   semantic: {
     // Aura's ring is 1px; WCAG 2.2's focus appearance asks for at least 2px. The primary

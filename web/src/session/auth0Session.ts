@@ -14,6 +14,7 @@ export type GrantsLookup = () => Promise<StaffGrants>;
 export function auth0Session(auth0: Auth0VueClient, lookupGrants: GrantsLookup): Session {
   const permissions = ref<string[]>([]);
   const roles = ref<string[]>([]);
+  const sub = ref<string | null>(null);
   const permissionsKnown = ref(false);
   const permissionsError = ref<string | null>(null);
   let generation = 0;
@@ -26,11 +27,13 @@ export function auth0Session(auth0: Auth0VueClient, lookupGrants: GrantsLookup):
       if (mine !== generation) return;
       permissions.value = [...grants.permissions].sort();
       roles.value = [...grants.roles].sort();
+      sub.value = grants.sub ?? null;
       permissionsError.value = null;
     } catch (error) {
       if (mine !== generation) return;
       permissions.value = [];
       roles.value = [];
+      sub.value = null;
       permissionsError.value = describeError(error);
     } finally {
       if (mine === generation) permissionsKnown.value = true;
@@ -41,6 +44,7 @@ export function auth0Session(auth0: Auth0VueClient, lookupGrants: GrantsLookup):
     generation++;
     permissions.value = [];
     roles.value = [];
+    sub.value = null;
     permissionsError.value = null;
     permissionsKnown.value = true;
   }
@@ -74,6 +78,7 @@ export function auth0Session(auth0: Auth0VueClient, lookupGrants: GrantsLookup):
     permissionsKnown,
     permissions,
     roles,
+    sub,
     permissionsError,
     async login(target?: string) {
       await auth0.loginWithRedirect({ appState: { target: target ?? window.location.pathname } });

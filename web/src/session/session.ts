@@ -25,6 +25,8 @@ export interface Session {
   permissions: Readonly<Ref<string[]>>;
   /** Names of the staff member's roles in the directory, sorted. */
   roles: Readonly<Ref<string[]>>;
+  /** The staff member's own user id (`sub`), as the desk read it from the token; null until known. */
+  sub: Readonly<Ref<string | null>>;
   /** Why the desk could not say what the staff member may do, if it could not. */
   permissionsError: Readonly<Ref<string | null>>;
   /** Why the last sign-in step failed (a refused login, an unreachable tenant), if it did. */
@@ -39,6 +41,8 @@ export interface Session {
 export interface StaffGrants {
   permissions: string[];
   roles: string[];
+  /** The staff member's user id, so pages can refuse actions on one's own account. */
+  sub?: string | null;
 }
 
 export const SessionKey: InjectionKey<Session> = Symbol("session");

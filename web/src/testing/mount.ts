@@ -1,5 +1,5 @@
 import { ref } from "vue";
-import { mount, type ComponentMountingOptions } from "@vue/test-utils";
+import { mount, RouterLinkStub, type ComponentMountingOptions } from "@vue/test-utils";
 import PrimeVue from "primevue/config";
 import ToastService from "primevue/toastservice";
 import { SessionKey, type Session } from "@/session/session";
@@ -8,7 +8,12 @@ import { SessionKey, type Session } from "@/session/session";
  * A signed-in (or not) staff member, as the real Session would describe them.
  * `permissions` are the desk's effective list (null: not known yet).
  */
-export function sessionWith(permissions: string[] | null, signedIn = true, roles: string[] = []): Session {
+export function sessionWith(
+  permissions: string[] | null,
+  signedIn = true,
+  roles: string[] = [],
+  sub: string | null = signedIn ? "auth0|ada-staff" : null,
+): Session {
   return {
     isLoading: ref(false),
     isAuthenticated: ref(signedIn),
@@ -16,6 +21,7 @@ export function sessionWith(permissions: string[] | null, signedIn = true, roles
     permissionsKnown: ref(permissions !== null),
     permissions: ref(permissions ?? []),
     roles: ref(roles),
+    sub: ref(sub),
     permissionsError: ref(null),
     error: ref(null),
     login: async () => undefined,
@@ -33,6 +39,8 @@ export function mountWithUi<C>(component: C, options: ComponentMountingOptions<C
     global: {
       ...global,
       plugins: [[PrimeVue, { theme: "none" }], ToastService, ...(global?.plugins ?? [])],
+      // Links render as plain anchors unless a test brings its own router.
+      stubs: { RouterLink: RouterLinkStub, ...(global?.stubs ?? {}) },
       provide: { ...(global?.provide ?? {}), ...(session ? { [SessionKey as symbol]: session } : {}) },
     },
   } as never);
