@@ -122,3 +122,16 @@ def test_a_desk_does_not_migrate_on_its_own_and_says_what_to_run(
 
     with pytest.raises(NotMigrated, match="userdesk migrate"):
         asyncio.run(start())
+
+
+def test_the_unfiltered_total_counts_every_entry(
+    desk: RunningDesk, staff_tokens: dict[str, str]
+) -> None:
+    with desk.client(staff_tokens["Viewer"]) as client:
+        for n in range(3):
+            client.delete(f"/api/users/auth0|counted{n:020d}")  # refused: three denied entries
+    with desk.client(staff_tokens["Admin"]) as client:
+        first = client.get("/api/audit", params={"per_page": 1}).json()
+        every = client.get("/api/audit", params={"per_page": 100}).json()
+    assert len(first["entries"]) == 1
+    assert first["total"] == every["total"] >= max(3, len(every["entries"]))

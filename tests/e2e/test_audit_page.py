@@ -143,11 +143,6 @@ def test_viewer_does_not_see_the_audit_page(viewer_page: Page, stack: Stack) -> 
     expect(viewer_page.get_by_role("table", name="Audit entries")).to_have_count(0)
 
 
-@pytest.mark.xfail(
-    reason="the desk counts an unfiltered audit log without its table (SELECT count(*) with no "
-    "FROM answers 1): AuditRepository.page needs select_from or maintain_column_froms",
-    strict=True,
-)
 def test_the_unfiltered_count_is_every_entry(
     admin_page: Page, stack: Stack, desk: httpx.Client, history: dict[str, str]
 ) -> None:

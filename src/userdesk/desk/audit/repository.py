@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from userdesk.desk.audit.models import AuditEntry
+
+
+_Row = TypeVar("_Row", bound=Any)
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,7 @@ class AuditFilter:
     # Free text over actor, target and action.
     text: str | None = None
 
-    def apply(self, query: Select[AuditEntry]) -> Select[AuditEntry]:
+    def apply(self, query: Select[_Row]) -> Select[_Row]:
         if self.outcome:
             query = query.where(AuditEntry.outcome == self.outcome)
         if self.since:
@@ -108,7 +111,7 @@ class AuditRepository:
     ) -> tuple[Sequence[AuditEntry], int]:
         query = where.apply(select(AuditEntry))
         total = await self.session.scalar(
-            where.apply(select(AuditEntry)).with_only_columns(func.count()).order_by(None)
+            where.apply(select(func.count()).select_from(AuditEntry))
         )
         rows = await self.session.scalars(
             query.order_by(AuditEntry.id.desc()).offset(offset).limit(limit)
