@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from userdesk.desk.audit.models import AuditEntry
 
-
 _Row = TypeVar("_Row", bound=Any)
 
 
@@ -110,9 +109,7 @@ class AuditRepository:
         self, where: AuditFilter, offset: int, limit: int
     ) -> tuple[Sequence[AuditEntry], int]:
         query = where.apply(select(AuditEntry))
-        total = await self.session.scalar(
-            where.apply(select(func.count()).select_from(AuditEntry))
-        )
+        total = await self.session.scalar(where.apply(select(func.count()).select_from(AuditEntry)))
         rows = await self.session.scalars(
             query.order_by(AuditEntry.id.desc()).offset(offset).limit(limit)
         )
