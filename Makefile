@@ -8,7 +8,7 @@ WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/packag
 STATIC_INDEX := src/userdesk/desk/static/index.html
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test test-fast lint fmt pytest web web-test api-types browser bench clean
+.PHONY: install run test test-fast lint fmt pytest web web-test api-types browser wrk bench clean
 
 install: $(STAMPS)/python $(if $(wildcard web/package.json),$(STATIC_INDEX))
 
@@ -66,7 +66,15 @@ test-fast: $(STAMPS)/python
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest -m "not e2e and not slow" -q
 
-bench: install
+# bench/throughput.py drives load with Debian's wrk, not a Python client on the same cores.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	  else echo "wrk is missing: sudo apt-get install wrk" >&2; exit 1; fi; \
+	fi
+
+bench: install wrk
 	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
