@@ -1,4 +1,4 @@
-import { createApp, h } from "vue";
+import { createApp, h, watch } from "vue";
 import PrimeVue from "primevue/config";
 import ToastService from "primevue/toastservice";
 import "primeicons/primeicons.css";
@@ -12,8 +12,14 @@ import { lazySession, mayHaveSession } from "./session/lazySession";
 import { SessionKey } from "./session/session";
 import { UserdeskPreset } from "./theme";
 import { RemoteAvatarsKey } from "./users/avatars";
+import { prefetchUsers, searchFor } from "./users/prefetch";
+import { readState } from "./users/urlState";
 
 async function start(): Promise<void> {
+  // A session to restore needs the sign-in SDK: fetch its chunk while the desk's configuration
+  // is on its way (the import below then finds it loaded).
+  const loadSdk = () => import("./session/auth0Start");
+  if (mayHaveSession(null)) void loadSdk().catch(() => undefined);
   const config = await loadConfig();
   // The sign-in SDK is a chunk of its own: loaded at once when this browser may have a
   // session to restore, otherwise only for Log in or a staff page (`lazySession`).
@@ -22,7 +28,7 @@ async function start(): Promise<void> {
   // asks the session for tokens: the lookup runs only after both exist.
   let api: DeskClient | undefined;
   const session = lazySession(async () => {
-    const { startAuth0 } = await import("./session/auth0Start");
+    const { startAuth0 } = await loadSdk();
     return startAuth0(app, config, async () => {
       const { data } = (await api?.GET("/api/me")) ?? {};
       if (!data) throw new Error("The desk did not say what you may do.");
@@ -30,7 +36,24 @@ async function start(): Promise<void> {
     });
   }, mayHaveSession(config.clientId));
   api = createDeskClient(() => session.accessToken());
-  const router = createDeskRouter(session);
+  const router = createDeskRouter(session, {
+    // The users list is asked for while the page's code loads, not after it has mounted: as
+    // soon as the desk has said the staff member may read users (asking before would spend
+    // the tenant's rate limit on a search that may be refused, ahead of `GET /api/me`).
+    signedIn: (to) => {
+      if (to.name !== "users") return;
+      const search = searchFor(readState(to.query));
+      const stop = watch(
+        session.permissionsKnown,
+        (known) => {
+          if (!known) return;
+          queueMicrotask(() => stop());
+          if (api && session.permissions.value.includes("read:users")) prefetchUsers(api, search);
+        },
+        { immediate: true },
+      );
+    },
+  });
 
   // The router goes first: auth0-vue sends the visitor back to `appState.target` through it.
   app

@@ -7,11 +7,16 @@ import type { Session } from "./session";
  * "is authenticated" cookie, its localStorage cache) or Auth0 sending the visitor back with
  * `code` and `state` (or an `error`). Without any, restoring could only find nobody signed in.
  */
-export function mayHaveSession(clientId: string, where: Location = window.location, storage: Storage = window.localStorage, cookies: string = document.cookie): boolean {
+export function mayHaveSession(clientId: string | null, where: Location = window.location, storage: Storage = window.localStorage, cookies: string = document.cookie): boolean {
   const params = new URLSearchParams(where.search);
   if (params.has("state") && (params.has("code") || params.has("error"))) return true;
-  const names = cookies.split(";").map((cookie) => cookie.trim().split("=")[0]);
-  if (names.some((name) => name === `auth0.${clientId}.is.authenticated` || name === `_legacy_auth0.${clientId}.is.authenticated`)) return true;
+  const names = cookies.split(";").map((cookie) => cookie.trim().split("=")[0] ?? "");
+  // Before the desk has said which client this is, any client's mark will do.
+  const marked = (name: string) =>
+    clientId === null
+      ? /^(_legacy_)?auth0\..+\.is\.authenticated$/.test(name)
+      : name === `auth0.${clientId}.is.authenticated` || name === `_legacy_auth0.${clientId}.is.authenticated`;
+  if (names.some(marked)) return true;
   for (let i = 0; i < storage.length; i++) {
     if (storage.key(i)?.startsWith("@@auth0spajs@@")) return true;
   }
