@@ -72,5 +72,7 @@ export default defineConfig(({ mode }) => ({
     environment: "jsdom",
     include: ["src/**/*.spec.ts"],
     setupFiles: ["src/testing/setup.ts"],
+    // `icons.spec.ts` reads the icon style sheet as text.
+    css: { include: [/icons\.css/] },
   },
 }));

@@ -1,7 +1,7 @@
 import { createApp, h, watch } from "vue";
 import PrimeVue from "primevue/config";
 import ToastService from "primevue/toastservice";
-import "primeicons/primeicons.css";
+import "./icons.css";
 import "./style.css";
 import App from "./App.vue";
 import { ApiKey } from "./api/inject";
