@@ -7,7 +7,7 @@ import App from "./App.vue";
 import { ApiKey } from "./api/inject";
 import { createDeskClient, type DeskClient } from "./api/client";
 import { loadConfig } from "./config";
-import { createDeskRouter } from "./router";
+import { createDeskRouter, preloadPage } from "./router";
 import { lazySession, mayHaveSession } from "./session/lazySession";
 import { SessionKey } from "./session/session";
 import { UserdeskPreset } from "./theme";
@@ -19,7 +19,10 @@ async function start(): Promise<void> {
   // A session to restore needs the sign-in SDK: fetch its chunk while the desk's configuration
   // is on its way (the import below then finds it loaded).
   const loadSdk = () => import("./session/auth0Start");
-  if (mayHaveSession(null)) void loadSdk().catch(() => undefined);
+  if (mayHaveSession(null)) {
+    void loadSdk().catch(() => undefined);
+    preloadPage(window.location.pathname);
+  }
   const config = await loadConfig();
   // The sign-in SDK is a chunk of its own: loaded at once when this browser may have a
   // session to restore, otherwise only for Log in or a staff page (`lazySession`).

@@ -16,6 +16,21 @@ const loadUsers = () => import("@/users/UsersPage.vue");
 const loadUser = () => import("@/users/detail/UserPage.vue");
 const loadAudit = () => import("@/audit/AuditPage.vue");
 
+/**
+ * Starts downloading the staff page an address opens, before the app (and its router) exist:
+ * for a pasted link or a reload, while the desk's configuration and the session are on their way.
+ */
+export function preloadPage(pathname: string): void {
+  const pages: [RegExp, () => Promise<unknown>][] = [
+    [/^\/users\/?$/, loadUsers],
+    [/^\/users\/[^/]+\/?$/, loadUser],
+    [/^\/audit\/?$/, loadAudit],
+    [/^\/events\/[^/]+\/?$/, loadEvent],
+  ];
+  const load = pages.find(([pattern]) => pattern.test(pathname))?.[1];
+  void load?.().catch(() => undefined);
+}
+
 function settled(session: Session): Promise<void> {
   if (!session.isLoading.value) return Promise.resolve();
   return new Promise((resolve) => {
