@@ -12,7 +12,7 @@ import { lazySession, mayHaveSession } from "./session/lazySession";
 import { SessionKey } from "./session/session";
 import { UserdeskPreset } from "./theme";
 import { RemoteAvatarsKey } from "./users/avatars";
-import { prefetchUsers, searchFor } from "./users/prefetch";
+import { prefetchUsers, readUsersLastTime, rememberReadUsers, searchFor } from "./users/prefetch";
 import { readState } from "./users/urlState";
 
 async function start(): Promise<void> {
@@ -40,12 +40,17 @@ async function start(): Promise<void> {
   }, mayHaveSession(config.clientId));
   api = createDeskClient(() => session.accessToken());
   const router = createDeskRouter(session, {
-    // The users list is asked for while the page's code loads, not after it has mounted: as
-    // soon as the desk has said the staff member may read users (asking before would spend
-    // the tenant's rate limit on a search that may be refused, ahead of `GET /api/me`).
+    // The users list is asked for while the page's code loads, not after it has mounted.
+    // Staff who could read users last time in this browser ask at once, beside `GET /api/me`;
+    // otherwise the request waits for the desk's answer, so a first sign-in does not spend
+    // the tenant's Management API rate limit on a search that may be refused, ahead of it.
     signedIn: (to) => {
-      if (to.name !== "users") return;
+      if (to.name !== "users" || !api) return;
       const search = searchFor(readState(to.query));
+      if (readUsersLastTime()) {
+        prefetchUsers(api, search);
+        return;
+      }
       const stop = watch(
         session.permissionsKnown,
         (known) => {
@@ -57,6 +62,7 @@ async function start(): Promise<void> {
       );
     },
   });
+  rememberReadUsers(session);
 
   // The router goes first: auth0-vue sends the visitor back to `appState.target` through it.
   app

@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
+import { nextTick, ref } from "vue";
+import { sessionWith } from "@/testing/mount";
 import type { DeskClient } from "@/api/client";
-import { prefetchUsers, searchFor, takePrefetched } from "./prefetch";
+import { prefetchUsers, readUsersLastTime, rememberReadUsers, searchFor, takePrefetched } from "./prefetch";
 import { DEFAULT_STATE } from "./urlState";
 
 function fakeApi() {
@@ -26,5 +28,22 @@ describe("prefetchUsers", () => {
       page: 3,
       perPage: 25,
     });
+  });
+});
+
+describe("rememberReadUsers", () => {
+  it("remembers whether the desk let the staff member read users, and forgets on sign-out", async () => {
+    window.localStorage.clear();
+    const session = sessionWith(["read:users"]);
+    const known = ref(false);
+    const signedIn = ref(true);
+    rememberReadUsers({ ...session, permissionsKnown: known, isAuthenticated: signedIn });
+    expect(readUsersLastTime()).toBe(false);
+    known.value = true;
+    await nextTick();
+    expect(readUsersLastTime()).toBe(true);
+    signedIn.value = false;
+    await nextTick();
+    expect(readUsersLastTime()).toBe(false);
   });
 });

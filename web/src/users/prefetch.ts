@@ -1,4 +1,6 @@
+import { watch } from "vue";
 import type { DeskClient } from "@/api/client";
+import type { Session } from "@/session/session";
 import { searchUsers, type UserPage, type UserSearch } from "./api";
 import { buildSort, interpretSearch } from "./query";
 import type { DirectoryState } from "./urlState";
@@ -39,4 +41,22 @@ export function takePrefetched(search: UserSearch): Promise<UserPage> | null {
   early = null;
   if (!found || found.key !== keyOf(search) || Date.now() - found.at > FRESH_MS) return null;
   return found.page;
+}
+
+/** A hint only (which requests to start early), never what the page shows or allows. */
+const HINT = "userdesk.readUsers";
+
+/** Whether the staff member signed in last in this browser could read users. */
+export function readUsersLastTime(storage: Storage = window.localStorage): boolean {
+  return storage.getItem(HINT) === "1";
+}
+
+/** Keeps the hint up to date with what the desk says the staff member may do. */
+export function rememberReadUsers(session: Session, storage: Storage = window.localStorage): void {
+  watch([session.permissionsKnown, session.isAuthenticated, session.isLoading], ([known, signedIn, loading]) => {
+    if (loading) return;
+    if (!signedIn) storage.removeItem(HINT);
+    else if (known && session.permissions.value.includes("read:users")) storage.setItem(HINT, "1");
+    else if (known) storage.removeItem(HINT);
+  });
 }
