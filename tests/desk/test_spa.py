@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from tests.support.desk import start_desk
 from tests.support.servers import RunningTenant
 
 INDEX = "<!doctype html><title>Userdesk</title><div id=app></div>"
+SCRIPT = "console.log('app')"
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +23,10 @@ def spa(
     static: Path = tmp_path_factory.mktemp("static")
     (static / "index.html").write_text(INDEX)
     (static / "assets").mkdir()
-    (static / "assets" / "index-3f9a1c.js").write_text("console.log('app')")
+    (static / "assets" / "index-3f9a1c.js").write_text(SCRIPT)
+    # What the build writes beside a compressible asset: the same bytes, precompressed.
+    (static / "assets" / "index-3f9a1c.js.gz").write_bytes(gzip.compress(SCRIPT.encode()))
+    (static / "assets" / "index-3f9a1c.js.br").write_bytes(b"brotli bytes")
     (static / "favicon.ico").write_bytes(b"\x00\x00\x01\x00")
     desk = start_desk(desk_tenant, static_dir=static)
     with httpx.Client(base_url=desk.url, timeout=10) as client:
@@ -103,3 +108,30 @@ def test_without_a_build_the_same_routes_say_how_to_make_one(
         assert api.json()["error"] == "not_found"
     finally:
         desk.stop()
+
+
+def test_assets_are_sent_precompressed_when_the_browser_accepts_it(spa: httpx.Client) -> None:
+    response = spa.get("/assets/index-3f9a1c.js", headers={"Accept-Encoding": "gzip, deflate"})
+    assert response.status_code == 200
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.headers["vary"] == "Accept-Encoding"
+    assert response.headers["content-type"].startswith("text/javascript")
+    # Compression keeps the year of caching a hashed asset has.
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert response.text == SCRIPT  # httpx decodes the gzip body
+
+
+def test_brotli_is_preferred_when_accepted(spa: httpx.Client) -> None:
+    headers = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+    # Streamed and never read: the fixture's Brotli file holds placeholder bytes.
+    with spa.stream("GET", "/assets/index-3f9a1c.js", headers=headers) as response:
+        assert response.headers["content-encoding"] == "br"
+        assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_identity_when_compression_is_not_accepted(spa: httpx.Client) -> None:
+    for accept in ("identity", "gzip;q=0, br;q=0"):
+        response = spa.get("/assets/index-3f9a1c.js", headers={"Accept-Encoding": accept})
+        assert "content-encoding" not in response.headers
+        assert response.headers["vary"] == "Accept-Encoding"
+        assert response.text == SCRIPT

@@ -1,49 +1,72 @@
-import { createApp, h } from "vue";
-import { createAuth0 } from "@auth0/auth0-vue";
+import { createApp, h, watch } from "vue";
 import PrimeVue from "primevue/config";
 import ToastService from "primevue/toastservice";
-import "primeicons/primeicons.css";
+import "./icons.css";
 import "./style.css";
 import App from "./App.vue";
 import { ApiKey } from "./api/inject";
 import { createDeskClient, type DeskClient } from "./api/client";
 import { loadConfig } from "./config";
-import { createDeskRouter } from "./router";
-import { auth0Session } from "./session/auth0Session";
+import { createDeskRouter, preloadPage } from "./router";
+import { lazySession, mayHaveSession } from "./session/lazySession";
 import { SessionKey } from "./session/session";
 import { UserdeskPreset } from "./theme";
 import { RemoteAvatarsKey } from "./users/avatars";
+import { prefetchUsers, readUsersLastTime, rememberReadUsers, searchFor } from "./users/prefetch";
+import { readState } from "./users/urlState";
 
 async function start(): Promise<void> {
+  // A session to restore needs the sign-in SDK: fetch its chunk while the desk's configuration
+  // is on its way (the import below then finds it loaded).
+  const loadSdk = () => import("./session/auth0Start");
+  if (mayHaveSession(null)) {
+    void loadSdk().catch(() => undefined);
+    preloadPage(window.location.pathname);
+  }
   const config = await loadConfig();
-  const auth0 = createAuth0({
-    domain: config.domain,
-    clientId: config.clientId,
-    // A localStorage cache with refresh tokens keeps staff signed in across reloads
-    // without the third-party-cookie iframe; `issuer` stays unset so http tenants work.
-    cacheLocation: "localstorage",
-    useRefreshTokens: true,
-    authorizationParams: {
-      redirect_uri: window.location.origin,
-      audience: config.audience,
-      scope: "openid profile email offline_access",
-    },
-  });
+  // The sign-in SDK is a chunk of its own: loaded at once when this browser may have a
+  // session to restore, otherwise only for Log in or a staff page (`lazySession`).
+  const app = createApp(App);
   // The session asks the desk what the staff member may do once signed in; the desk client
   // asks the session for tokens: the lookup runs only after both exist.
   let api: DeskClient | undefined;
-  const session = auth0Session(auth0, async () => {
-    const { data } = (await api?.GET("/api/me")) ?? {};
-    if (!data) throw new Error("The desk did not say what you may do.");
-    return { permissions: data.permissions, roles: data.roles.map((role) => role.name), sub: data.sub };
-  });
+  const session = lazySession(async () => {
+    const { startAuth0 } = await loadSdk();
+    return startAuth0(app, config, async () => {
+      const { data } = (await api?.GET("/api/me")) ?? {};
+      if (!data) throw new Error("The desk did not say what you may do.");
+      return { permissions: data.permissions, roles: data.roles.map((role) => role.name), sub: data.sub };
+    });
+  }, mayHaveSession(config.clientId));
   api = createDeskClient(() => session.accessToken());
-  const router = createDeskRouter(session);
+  const router = createDeskRouter(session, {
+    // The users list is asked for while the page's code loads, not after it has mounted.
+    // Staff who could read users last time in this browser ask at once, beside `GET /api/me`;
+    // otherwise the request waits for the desk's answer, so a first sign-in does not spend
+    // the tenant's Management API rate limit on a search that may be refused, ahead of it.
+    signedIn: (to) => {
+      if (to.name !== "users" || !api) return;
+      const search = searchFor(readState(to.query));
+      if (readUsersLastTime()) {
+        prefetchUsers(api, search);
+        return;
+      }
+      const stop = watch(
+        session.permissionsKnown,
+        (known) => {
+          if (!known) return;
+          queueMicrotask(() => stop());
+          if (api && session.permissions.value.includes("read:users")) prefetchUsers(api, search);
+        },
+        { immediate: true },
+      );
+    },
+  });
+  rememberReadUsers(session);
 
-  createApp(App)
-    // The router goes first: auth0-vue sends the visitor back to `appState.target` through it.
+  // The router goes first: auth0-vue sends the visitor back to `appState.target` through it.
+  app
     .use(router)
-    .use(auth0)
     .use(PrimeVue, { theme: { preset: UserdeskPreset, options: { darkModeSelector: ".dark-mode" } } })
     .use(ToastService)
     .provide(SessionKey, session)

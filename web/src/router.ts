@@ -1,4 +1,4 @@
-import { createRouter, createWebHistory, type Router } from "vue-router";
+import { createRouter, createWebHistory, type RouteLocationNormalized, type Router } from "vue-router";
 import { watch } from "vue";
 import type { Session } from "@/session/session";
 
@@ -16,6 +16,21 @@ const loadUsers = () => import("@/users/UsersPage.vue");
 const loadUser = () => import("@/users/detail/UserPage.vue");
 const loadAudit = () => import("@/audit/AuditPage.vue");
 
+/**
+ * Starts downloading the staff page an address opens, before the app (and its router) exist:
+ * for a pasted link or a reload, while the desk's configuration and the session are on their way.
+ */
+export function preloadPage(pathname: string): void {
+  const pages: [RegExp, () => Promise<unknown>][] = [
+    [/^\/users\/?$/, loadUsers],
+    [/^\/users\/[^/]+\/?$/, loadUser],
+    [/^\/audit\/?$/, loadAudit],
+    [/^\/events\/[^/]+\/?$/, loadEvent],
+  ];
+  const load = pages.find(([pattern]) => pattern.test(pathname))?.[1];
+  void load?.().catch(() => undefined);
+}
+
 function settled(session: Session): Promise<void> {
   if (!session.isLoading.value) return Promise.resolve();
   return new Promise((resolve) => {
@@ -28,7 +43,16 @@ function settled(session: Session): Promise<void> {
   });
 }
 
-export function createDeskRouter(session: Session): Router {
+export interface DeskRouterOptions {
+  /**
+   * Called when a staff page is entered from another page (or on arrival), once the session is
+   * restored and signed in, before the page's code has loaded. Not for a page's own address
+   * changes (a search typed on Users).
+   */
+  signedIn?: (to: RouteLocationNormalized) => void;
+}
+
+export function createDeskRouter(session: Session, options: DeskRouterOptions = {}): Router {
   const router = createRouter({
     history: createWebHistory(),
     routes: [
@@ -92,12 +116,15 @@ export function createDeskRouter(session: Session): Router {
   });
 
   // Signed-in pages send the visitor to the login page and back to where they were going.
-  router.beforeEach(async (to) => {
+  router.beforeEach(async (to, from) => {
     if (!to.meta.requiresAuth) return true;
     // vue-router fetches lazy pages only after the guards: start now, in parallel.
     void to.meta.load?.().catch(() => undefined);
     await settled(session);
-    if (session.isAuthenticated.value) return true;
+    if (session.isAuthenticated.value) {
+      if (to.name !== from.name) options.signedIn?.(to);
+      return true;
+    }
     await session.login(to.fullPath);
     return false;
   });

@@ -1,7 +1,8 @@
 import { computed, ref, shallowRef, watch } from "vue";
 import type { DeskClient } from "@/api/client";
 import { deleteUser, searchUsers, type DeskUser } from "./api";
-import { buildSort, interpretSearch } from "./query";
+import { interpretSearch } from "./query";
+import { searchFor, takePrefetched } from "./prefetch";
 import { DEFAULT_STATE, type DirectoryState } from "./urlState";
 
 export const SEARCH_DEBOUNCE_MS = 300;
@@ -31,17 +32,9 @@ export function useUserDirectory(api: DeskClient, initial: DirectoryState = DEFA
     loading.value = true;
     error.value = null;
     try {
-      const page = await searchUsers(
-        api,
-        {
-          q: query.value,
-          // The desk numbers pages from 1; the table counts rows from 0.
-          page: Math.floor(first.value / rows.value) + 1,
-          perPage: rows.value,
-          sort: buildSort(sortField.value, sortOrder.value),
-        },
-        controller.signal,
-      );
+      const wanted = searchFor(state.value);
+      const page = await (takePrefetched(wanted) ?? searchUsers(api, wanted, controller.signal));
+      if (controller.signal.aborted) return;
       users.value = page.users;
       total.value = page.total;
       totalIsCapped.value = page.total_is_capped;
