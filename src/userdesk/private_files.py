@@ -17,6 +17,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 from sqlalchemy.engine import make_url
 
@@ -50,6 +51,24 @@ def secure(path: Path) -> None:
 def secure_all(paths: Iterable[Path]) -> None:
     for path in paths:
         secure(path)
+
+
+def open_private(path: Path, mode: str = "w") -> IO[Any]:
+    """Open ``path`` for writing (truncated) as the owner's alone: 0600 whatever the umask,
+    and whatever mode an existing file had (O_TRUNC would keep it)."""
+    with private_umask():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
+    os.fchmod(fd, PRIVATE)
+    encoding = None if "b" in mode else "utf-8"
+    return open(fd, mode, encoding=encoding)
+
+
+def replace_private(path: Path, data: str) -> None:
+    """Write ``data`` to ``path`` atomically (a temporary file, then a rename), mode 0600."""
+    partial = path.with_name(path.name + ".partial")
+    with open_private(partial) as out:
+        out.write(data)
+    os.replace(partial, path)
 
 
 def create_private(path: Path) -> None:

@@ -7,7 +7,6 @@ unchanged once they trust ``ca.pem`` (``NODE_EXTRA_CA_CERTS``, ``SSL_CERT_FILE``
 from __future__ import annotations
 
 import ipaddress
-import os
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -17,7 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from userdesk.private_files import private_umask, secure
+from userdesk.private_files import open_private, secure
 from userdesk.tenant import clock
 
 
@@ -29,12 +28,9 @@ class TlsFiles:
 
 
 def _write(path: Path, data: bytes, mode: int) -> None:
-    with private_umask():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(fd, "wb") as fh:
+    with open_private(path, "wb") as fh:
         fh.write(data)
-    # An existing file keeps its old mode through O_TRUNC.
-    path.chmod(mode)
+    path.chmod(mode)  # certificates are public (0644); keys stay 0600
 
 
 def _pem_key(key: rsa.RSAPrivateKey) -> bytes:

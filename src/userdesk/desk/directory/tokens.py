@@ -27,6 +27,7 @@ from typing import Any
 import httpx
 
 from userdesk.desk.errors import UpstreamRateLimited, UpstreamUnavailable
+from userdesk.private_files import replace_private
 
 log = logging.getLogger("userdesk.desk.directory")
 
@@ -92,11 +93,7 @@ class TokenFile:
         return entry if isinstance(entry, dict) and entry.get("key") == key else None
 
     def write(self, entry: dict[str, Any]) -> None:
-        partial = self.path.with_name(self.path.name + ".partial")
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as out:
-            json.dump(entry, out)
-        os.replace(partial, self.path)
+        replace_private(self.path, json.dumps(entry))
 
 
 class TokenSource:

@@ -11,17 +11,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
 
 from userdesk.desk.directory.gateway import DirectoryGateway
 from userdesk.desk.errors import BadQuery, Conflict, DeskError, NotFound
 from userdesk.desk.exports.formats import FieldsRefused, RowWriter, check_fields
 from userdesk.desk.exports.slices import Patience, Sleep, matching_users
+from userdesk.private_files import open_private
 
 log = logging.getLogger("userdesk.desk.exports")
 
@@ -52,11 +51,6 @@ class Export:
     message: str | None = None
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     finished_at: datetime | None = None
-
-
-def _open_private(path: Path) -> IO[str]:
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    return open(descriptor, "w", encoding="utf-8")
 
 
 class ExportService:
@@ -125,7 +119,7 @@ class ExportService:
         export.status = "running"
         patience = Patience(self.patience, self._sleep)
         try:
-            out = await asyncio.to_thread(_open_private, export.path)
+            out = await asyncio.to_thread(open_private, export.path)
             try:
                 writer = RowWriter(out, export.format, export.fields)
                 async for users in matching_users(self._directory.users, export.q, patience):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import Progress
 from sqlalchemy.orm import Session, sessionmaker
 
+from userdesk.private_files import open_private
 from userdesk.tenant.bulk.exporter import ExportFieldError, export_users, parse_fields
 from userdesk.tenant.bulk.importer import ConnectionMissing, ImportReport, import_users
 from userdesk.tenant.bulk.reader import ImportFileError, entries
@@ -72,8 +72,7 @@ def run_export(
         console.print(f"[red]{exc}[/red]")
         return 2
     # Password hashes leave with the export: the file is the owner's alone.
-    descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with transaction(sessions) as session, bar, open(descriptor, "w", encoding="utf-8") as out:
+    with transaction(sessions) as session, bar, open_private(file) as out:
         task = bar.add_task("Exporting users", total=BulkUserRepository(session).count())
         done = export_users(
             session,

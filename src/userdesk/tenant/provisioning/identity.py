@@ -9,13 +9,12 @@ the one way to move it.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from userdesk.private_files import private_umask
+from userdesk.private_files import replace_private
 from userdesk.tenant.oidc.repository import ClientGrantRepository, ResourceServerRepository
 
 MANAGEMENT_API_ID = "rs_management_api"
@@ -40,15 +39,7 @@ def read(data_dir: Path) -> dict[str, Any]:
 
 def write(data_dir: Path, document: dict[str, Any]) -> None:
     """Replace ``tenant.json`` atomically, readable by its owner only (it holds secrets)."""
-    path = data_dir / FILE_NAME
-    tmp = path.with_suffix(".json.tmp")
-    with private_umask():
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        json.dump(document, fh, indent=2)
-        fh.write("\n")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    replace_private(data_dir / FILE_NAME, json.dumps(document, indent=2) + "\n")
 
 
 def set_domain(sessions: sessionmaker[Session], data_dir: Path, url: str) -> dict[str, Any]:
