@@ -128,3 +128,22 @@ def test_another_staff_member_cannot_see_an_export(
 def test_an_empty_search_gives_an_empty_file(reader: httpx.Client, tmp_path: Path) -> None:
     done, text = export(reader, q="email:nobody-at-all@example.com", format="json")
     assert done["exported"] == 0 and text == ""
+
+
+def test_another_desk_process_on_the_same_data_directory_answers_for_an_export(
+    reader: httpx.Client, export_desk: RunningDesk, big_tenant: RunningTenant
+) -> None:
+    # A second desk on the same data directory stands for another `serve --workers` process.
+    done, text = export(reader, q="email.domain:globex.com", format="csv")
+    other = start_desk(big_tenant, **{})
+    try:
+        token = Forge.for_desk(big_tenant).token(Forgery.WITH_PERMISSION, ["read:users"])
+        assert other.settings.data_dir == export_desk.settings.data_dir
+        with other.client(token) as http:
+            seen = http.get(f"/api/exports/{done['id']}")
+            file = http.get(f"/api/exports/{done['id']}/file")
+    finally:
+        other.stop()
+    assert seen.status_code == 200, seen.text
+    assert (seen.json()["status"], seen.json()["exported"]) == ("completed", done["exported"])
+    assert file.text == text

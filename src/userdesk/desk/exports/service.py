@@ -2,17 +2,20 @@
 
 The file lives in the data directory (``exports/``, mode 0600: it holds personal data) and
 memory stays flat whatever the number of users: each slice of the search is written and
-dropped. An export belongs to the staff member who started it; the desk keeps the list of
-exports in memory, so a restart forgets them (their files stay until deleted).
+dropped. An export belongs to the staff member who started it. Its state is also kept beside
+its file (``exp_….json``), so any desk worker process can answer for it; an export running
+when its process stops is reported as failed by the others only once that state says so.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,10 +23,11 @@ from userdesk.desk.directory.gateway import DirectoryGateway
 from userdesk.desk.errors import BadQuery, Conflict, DeskError, NotFound
 from userdesk.desk.exports.formats import FieldsRefused, RowWriter, check_fields
 from userdesk.desk.exports.slices import Patience, Sleep, matching_users
-from userdesk.private_files import open_private
+from userdesk.private_files import open_private, replace_private
 
 log = logging.getLogger("userdesk.desk.exports")
 
+_EXPORT_ID = re.compile(r"exp_[0-9a-f]{24}")
 # Seconds of rate limiting in a row an export waits out before it gives up.
 PATIENCE = 600.0
 
@@ -86,13 +90,14 @@ class ExportService:
             path=self._folder / f"{export_id}.{suffix}",
         )
         self._exports[export_id] = export
+        self._save(export)
         task = asyncio.create_task(self._run(export))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return export
 
     def get(self, owner: str, export_id: str) -> Export:
-        export = self._exports.get(export_id)
+        export = self._exports.get(export_id) or self._load(export_id)
         # Another staff member's export is as good as absent: its file holds their search.
         if export is None or export.owner != owner:
             raise ExportNotFound(export_id)
@@ -103,6 +108,27 @@ class ExportService:
         if export.status != "completed":
             raise ExportNotReady(export.status)
         return export
+
+    def _state_path(self, export_id: str) -> Path:
+        return self._folder / f"{export_id}.json"
+
+    def _save(self, export: Export) -> None:
+        state = asdict(export) | {"path": str(export.path)}
+        replace_private(self._state_path(export.id), json.dumps(state, default=str))
+
+    def _load(self, export_id: str) -> Export | None:
+        """An export started by another worker process, from the state it keeps on disk."""
+        if not _EXPORT_ID.fullmatch(export_id):
+            return None
+        try:
+            state = json.loads(self._state_path(export_id).read_text())
+        except (OSError, ValueError):
+            return None
+        state["path"] = Path(state["path"])
+        for moment in ("created_at", "finished_at"):
+            if state.get(moment):
+                state[moment] = datetime.fromisoformat(state[moment])
+        return Export(**state)
 
     async def wait(self) -> None:
         """Until every running export has ended (tests, benchmarks)."""
@@ -125,6 +151,7 @@ class ExportService:
                 async for users in matching_users(self._directory.users, export.q, patience):
                     await asyncio.to_thread(writer.write, [user.raw for user in users])
                     export.exported += len(users)
+                    await asyncio.to_thread(self._save, export)
             finally:
                 await asyncio.to_thread(out.close)
         except asyncio.CancelledError:
@@ -146,3 +173,4 @@ class ExportService:
             if export.status == "failed":
                 # A partial file must not pass for the whole search.
                 export.path.unlink(missing_ok=True)
+            self._save(export)
