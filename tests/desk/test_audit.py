@@ -135,3 +135,18 @@ def test_the_unfiltered_total_counts_every_entry(
         every = client.get("/api/audit", params={"per_page": 100}).json()
     assert len(first["entries"]) == 1
     assert first["total"] == every["total"] >= max(3, len(every["entries"]))
+
+
+def test_entries_say_which_targets_the_desk_deleted(
+    desk: RunningDesk, desk_tenant: RunningTenant, staff_tokens: dict[str, str]
+) -> None:
+    kept = create_user_with_role(desk_tenant, "audit.kept@userdesk.test", STAFF_PASSWORD, "Viewer")
+    gone = create_user_with_role(desk_tenant, "audit.gone@userdesk.test", STAFF_PASSWORD, "Viewer")
+    with desk.client(staff_tokens["Admin"]) as client:
+        assert (
+            client.patch(f"/api/users/{kept}", json={"nickname": "still here"}).status_code == 200
+        )
+        assert client.delete(f"/api/users/{gone}").status_code == 204
+        entries = client.get("/api/audit", params={"per_page": 100}).json()["entries"]
+    flags = {e["target"]: e["target_deleted"] for e in entries if e["target"] in (kept, gone)}
+    assert flags == {kept: False, gone: True}

@@ -13,6 +13,8 @@ from functools import cache
 import bcrypt
 
 ROUNDS = 10
+# bcrypt reads at most this many bytes of a password; the library refuses longer ones.
+MAX_BYTES = 72
 CLIENT_SECRET_SCHEME = "sha256$"
 
 
@@ -32,13 +34,15 @@ def verify_password(password: str, hashed: str | None) -> bool:
     hash, so a wrong login takes as long for them as for anyone: timing does not tell which
     accounts have no password, nor which emails exist (callers pass None for those).
     """
-    if not hashed:
-        bcrypt.checkpw(password.encode(), _dummy_hash().encode())
+    secret = password.encode()
+    if not hashed or len(secret) > MAX_BYTES:
+        # No password set here is longer (the policy refuses them): refused, at the same cost.
+        bcrypt.checkpw(secret[:MAX_BYTES], _dummy_hash().encode())
         return False
     try:
-        return bcrypt.checkpw(password.encode(), hashed.encode())
+        return bcrypt.checkpw(secret, hashed.encode())
     except ValueError:
-        bcrypt.checkpw(password.encode(), _dummy_hash().encode())
+        bcrypt.checkpw(secret, _dummy_hash().encode())
         return False
 
 

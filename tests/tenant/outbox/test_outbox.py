@@ -99,3 +99,25 @@ def test_the_cli_prints_the_mail(tenant: RunningTenant, recipient: str) -> None:
         app, ["tenant", "outbox", "--to", "nobody@example.com", "--data-dir", str(tenant.data_dir)]
     )
     assert "No mail to nobody@example.com yet." in nobody.output
+
+
+def test_the_page_answers_only_on_the_tenants_own_machine(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    from tests.support.servers import start_tenant
+
+    # Behind a trusted proxy the forwarded client's address counts: a remote one is refused.
+    proxied = start_tenant(
+        tmp_path_factory.mktemp("outbox-proxy"), demo_users=0, forwarded_allow_ips="127.0.0.1"
+    )
+    try:
+        local = httpx.get(f"{proxied.url}/outbox", timeout=10)
+        remote = httpx.get(
+            f"{proxied.url}/outbox", headers={"X-Forwarded-For": "203.0.113.5"}, timeout=10
+        )
+    finally:
+        proxied.stop()
+    assert local.status_code == 200
+    assert remote.status_code == 403
+    assert "reset-password" not in remote.text
+    assert "own machine" in remote.text

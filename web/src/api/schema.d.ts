@@ -393,6 +393,11 @@ export interface components {
             attempted_at: string;
             /** Completed At */
             completed_at: string | null;
+            /**
+             * Target Deleted
+             * @default false
+             */
+            target_deleted: boolean;
         };
         /** AuditList */
         AuditList: {

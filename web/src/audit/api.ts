@@ -1,5 +1,4 @@
 import type { DeskClient } from "@/api/client";
-import { ApiError } from "@/api/errors";
 import type { paths } from "@/api/schema";
 
 type List = paths["/api/audit"]["get"];
@@ -13,14 +12,4 @@ export async function listAudit(api: DeskClient, query: AuditQuery, signal?: Abo
   const { data } = await api.GET("/api/audit", { params: { query }, signal });
   if (!data) throw new Error("The desk returned no audit entries.");
   return data;
-}
-
-/** Whether a user still exists: a 404 says it was deleted; other failures say nothing. */
-export async function userExists(api: DeskClient, userId: string): Promise<boolean | null> {
-  try {
-    await api.GET("/api/users/{user_id}", { params: { path: { user_id: userId } } });
-    return true;
-  } catch (error) {
-    return error instanceof ApiError && error.status === 404 ? false : null;
-  }
 }

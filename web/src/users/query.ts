@@ -108,10 +108,6 @@ export function interpretSearch(input: string): SearchMeaning {
   return words.length === 1 ? oneWord(text) : fullName(words, text);
 }
 
-export function buildQuery(input: string): string | undefined {
-  return interpretSearch(input).query;
-}
-
 export type SortOrder = 1 | -1;
 
 /** The desk's (and Auth0's) `sort=field:1|-1`. */

@@ -105,6 +105,21 @@ class AuditRepository:
         )
         return rows.all()
 
+    async def deleted_targets(self, targets: set[str]) -> set[str]:
+        """Which of ``targets`` the desk has deleted (a succeeded ``users.delete``)."""
+        if not targets:
+            return set()
+        rows = await self.session.scalars(
+            select(AuditEntry.target)
+            .where(
+                AuditEntry.action == "users.delete",
+                AuditEntry.outcome == "succeeded",
+                AuditEntry.target.in_(targets),
+            )
+            .distinct()
+        )
+        return set(rows.all())
+
     async def page(
         self, where: AuditFilter, offset: int, limit: int
     ) -> tuple[Sequence[AuditEntry], int]:

@@ -64,9 +64,14 @@ async def list_audit(
         until=_utc(until),
         text=q or None,
     )
-    entries, total = await audit.search(where, page, per_page)
+    entries, total, deleted = await audit.search(where, page, per_page)
     return AuditList(
-        entries=[AuditEntryRead.model_validate(e) for e in entries],
+        entries=[
+            AuditEntryRead.model_validate(e).model_copy(
+                update={"target_deleted": e.target in deleted}
+            )
+            for e in entries
+        ],
         total=total,
         page=page,
         per_page=per_page,

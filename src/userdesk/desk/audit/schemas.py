@@ -25,6 +25,9 @@ class AuditEntryRead(BaseModel):
     after: dict[str, Any] | None = None
     attempted_at: datetime
     completed_at: datetime | None
+    # The desk deleted this target (a succeeded users.delete is on record). Users deleted
+    # elsewhere are not known here: their links lead to the user page's "not found".
+    target_deleted: bool = False
 
 
 class AuditList(BaseModel):

@@ -161,9 +161,13 @@ class AuditLog:
 
     async def search(
         self, where: AuditFilter, page: int, per_page: int
-    ) -> tuple[Sequence[AuditEntry], int]:
+    ) -> tuple[Sequence[AuditEntry], int, set[str]]:
+        """A page of entries, the total, and which of their targets the desk has deleted."""
         async with self._sessions() as session:
-            return await AuditRepository(session).page(where, (page - 1) * per_page, per_page)
+            repository = AuditRepository(session)
+            entries, total = await repository.page(where, (page - 1) * per_page, per_page)
+            deleted = await repository.deleted_targets({entry.target for entry in entries})
+        return entries, total, deleted
 
     async def get(self, entry_id: int) -> AuditEntry:
         async with self._sessions() as session:

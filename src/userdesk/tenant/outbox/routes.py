@@ -1,13 +1,15 @@
 """The outbox, read over HTTP: ``/outbox.json`` for programs, ``/outbox`` for people.
 
 The JSON takes any Management API token (the mails carry password links: a client that can
-manage users may read them). The page asks for nothing more than the tenant's login page
-does, like the rest of this local tool, and is served like it: no caching, no framing, no
-script, and no CORS header, so no other origin's script can read it.
+manage users may read them). The page asks for no sign-in, so it answers only requests from
+the tenant's own machine (loopback; behind a trusted proxy, the forwarded client's address
+counts): a tenant reachable from elsewhere must not hand its reset links to anyone who asks.
+It is served like the login page: no caching, no framing, no script, and no CORS header.
 """
 
 from __future__ import annotations
 
+from ipaddress import ip_address
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -36,8 +38,22 @@ def outbox_json(
     return [OutboxMessageRead.of(m) for m in OutboxRepository(session).newest(to, SHOWN)]
 
 
+def _from_this_machine(request: Request) -> bool:
+    try:
+        return request.client is not None and ip_address(request.client.host).is_loopback
+    except ValueError:
+        return False
+
+
 @router.get("/outbox", include_in_schema=False)
 def outbox_page(request: Request, session: DbSession, to: str | None = None) -> HTMLResponse:
+    if not _from_this_machine(request):
+        return HTMLResponse(
+            "<!doctype html><title>Outbox</title><p>The outbox page answers only on the "
+            "tenant's own machine; elsewhere read it as JSON with a Management API token.</p>",
+            status_code=403,
+            headers=PAGE_HEADERS,
+        )
     messages = [OutboxMessageRead.of(m) for m in OutboxRepository(session).newest(to, SHOWN)]
     return templates.TemplateResponse(
         request, "outbox.html", {"messages": messages, "to": to or ""}, headers=PAGE_HEADERS

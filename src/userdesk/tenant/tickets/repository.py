@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, update
-from sqlalchemy.orm import Session
+from sqlalchemy import update
 
 from userdesk.tenant.store.mail import Ticket
-from userdesk.tenant.store.models import LoginSession, RefreshToken
 from userdesk.tenant.store.repository import Repository
 
 
@@ -40,20 +38,3 @@ class TicketRepository(Repository[Ticket]):
             .values(used_at=now)
         )
         return bool(getattr(result, "rowcount", 0))
-
-
-class SignInRepository:
-    """A user's ways back in without a password: refresh tokens and browser sessions."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def revoke_refresh_tokens(self, user_id: str, now: datetime) -> None:
-        self.session.execute(
-            update(RefreshToken)
-            .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
-            .values(revoked_at=now)
-        )
-
-    def end_sessions(self, user_id: str) -> None:
-        self.session.execute(delete(LoginSession).where(LoginSession.user_id == user_id))

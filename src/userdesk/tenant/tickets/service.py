@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session
 from userdesk.tenant.clock import utcnow
 from userdesk.tenant.management.connections.policy import PasswordPolicy
 from userdesk.tenant.management.logs.repository import LogRepository
+from userdesk.tenant.management.refresh_tokens.repository import UserRefreshTokenRepository
+from userdesk.tenant.management.sessions.repository import UserSessionRepository
 from userdesk.tenant.management.users.repository import FailedLoginRepository, UserRepository
 from userdesk.tenant.oidc.claims import digest, new_secret
 from userdesk.tenant.oidc.repository import ConnectionRepository
@@ -30,7 +32,7 @@ from userdesk.tenant.outbox.mails import Mailer
 from userdesk.tenant.passwords import hash_password
 from userdesk.tenant.store.mail import Ticket
 from userdesk.tenant.store.models import User
-from userdesk.tenant.tickets.repository import SignInRepository, TicketRepository
+from userdesk.tenant.tickets.repository import TicketRepository
 
 PASSWORD_CHANGE = "password_change"
 EMAIL_VERIFICATION = "email_verification"
@@ -228,9 +230,8 @@ class TicketPages:
             user.email_verified = True
         # A password change lifts brute-force blocks and ends every way back in.
         FailedLoginRepository(self.session).clear(user.user_id)
-        sign_ins = SignInRepository(self.session)
-        sign_ins.revoke_refresh_tokens(user.user_id, now)
-        sign_ins.end_sessions(user.user_id)
+        UserRefreshTokenRepository(self.session).revoke_of(user.user_id, now)
+        UserSessionRepository(self.session).delete_of(user.user_id)
         self._log("scp", user, ticket, visitor, "Success Change Password")
         outcome = Outcome("Password changed", f"{PASSWORD_CHANGED} You can now sign in with it.")
         if ticket.result_url:

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { isEmptyPlan, mergeMetadata, parseMetadata, planMetadata, sameJson } from "./metadata";
+import type { Metadata } from "./api";
+import { isEmptyPlan, parseMetadata, planMetadata, sameJson } from "./metadata";
+
+/** What the provider holds after merging `patch` into `current` (Auth0's root merge). */
+function mergeMetadata(current: Metadata, patch: Metadata): Metadata {
+  const result: Metadata = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = value;
+  }
+  return result;
+}
 
 describe("parseMetadata", () => {
   it("reads a JSON object and treats an empty box as no metadata", () => {

@@ -79,13 +79,3 @@ export function planMetadata(current: Metadata, edited: Metadata): MetadataPlan 
 export function isEmptyPlan(plan: MetadataPlan): boolean {
   return plan.merged.length === 0 && plan.deleted.length === 0;
 }
-
-/** What the provider will hold after merging `patch` into `current` (Auth0's root merge). */
-export function mergeMetadata(current: Metadata, patch: Metadata): Metadata {
-  const result: Metadata = { ...current };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete result[key];
-    else result[key] = value;
-  }
-  return result;
-}

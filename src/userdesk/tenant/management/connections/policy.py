@@ -13,6 +13,8 @@ import string
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from userdesk.tenant.passwords import MAX_BYTES
+
 Level = Literal["none", "low", "fair", "good", "excellent"]
 LEVELS: tuple[Level, ...] = ("none", "low", "fair", "good", "excellent")
 
@@ -45,7 +47,10 @@ class PasswordPolicy:
 
     def rules(self) -> list[str]:
         """What the policy asks for, in password-sheriff's words."""
-        rules = [f"At least {self.min_length} characters in length"]
+        rules = [
+            f"At least {self.min_length} characters in length",
+            f"At most {MAX_BYTES} bytes (about {MAX_BYTES} letters, fewer with accents)",
+        ]
         if self.level == "fair":
             rules += ["Lower case letters (a-z)", "Upper case letters (A-Z)", "Numbers (i.e. 0-9)"]
         elif self.level in ("good", "excellent"):
@@ -59,7 +64,7 @@ class PasswordPolicy:
 
     def accepts(self, password: str) -> bool:
         # Auth0 counts the minimum in characters; the 72-byte bcrypt bound is the upper one.
-        if len(password) < self.min_length:
+        if len(password) < self.min_length or len(password.encode()) > MAX_BYTES:
             return False
         classes = [bool(pattern.search(password)) for pattern in _CLASSES]
         if self.level == "fair":
