@@ -48,7 +48,7 @@ async def _seed(url: str) -> None:
 async def _read(url: str) -> dict[str, AuditEntry]:
     engine = audit_db.make_engine(url)
     log = AuditLog(audit_db.make_sessions(engine))
-    entries, _ = await log.search(audit_filter(), 1, 100)
+    entries, _, _ = await log.search(audit_filter(), 1, 100)
     await engine.dispose()
     return {e.target: e for e in entries}
 
