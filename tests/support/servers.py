@@ -6,7 +6,8 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
+from tests.support.databases import store_url
 from userdesk.runner import protocol_options
 
 
@@ -95,8 +97,11 @@ def start_tenant(
     configure: Callable[[dict[str, Any]], None] | None = None,
     admin_password: str = "Admin-password-for-tests-1",
     forwarded_allow_ips: str | None = None,
+    database_url: str | None = None,
 ) -> RunningTenant:
-    """Bootstrap a tenant in ``data_dir`` and serve it on ``port`` (0: any free port)."""
+    """Bootstrap a tenant in ``data_dir`` and serve it on ``port`` (0: any free port).
+
+    ``database_url``: its store (default: SQLite in ``data_dir``)."""
     from userdesk.tenant.app import create_app
     from userdesk.tenant.settings import TenantSettings
 
@@ -113,6 +118,7 @@ def start_tenant(
         "auth_rate_limit_per_minute": None,
         # Likewise the Management API's per-client limit (on by default): its tests set it.
         "rate_limit_burst": None,
+        "database_url": database_url,
     }
     if configure:
         configure(options)
@@ -123,3 +129,14 @@ def start_tenant(
 
     config = json.loads((data_dir / "tenant.json").read_text())
     return RunningTenant(url=url, data_dir=data_dir, config=config, app=app, thread=thread)
+
+
+@contextmanager
+def tenant_on(store: str, data_dir: Path, **options: Any) -> Iterator[RunningTenant]:
+    """A tenant keeping its data in a fresh store ("sqlite" or "postgresql"), stopped after."""
+    with store_url(store, data_dir) as url:
+        running = start_tenant(data_dir, database_url=url, **options)
+        try:
+            yield running
+        finally:
+            running.stop()

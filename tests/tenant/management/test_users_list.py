@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from tests.support.servers import RunningTenant, start_tenant
+from tests.support.servers import RunningTenant, tenant_on
 from tests.tenant.management.conftest import auth0_error, client_credentials_token
 
 CAP_MESSAGE = (
@@ -17,13 +17,14 @@ CAP_MESSAGE = (
     "See https://auth0.com/docs/users/search/v3/view-search-results-by-page#limitation"
 )
 
+pytestmark = pytest.mark.both_stores
+
 
 @pytest.fixture(scope="module")
-def crowd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningTenant]:
+def crowd(store: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningTenant]:
     """A tenant with more users than Auth0's search cap."""
-    running = start_tenant(tmp_path_factory.mktemp("crowd"), demo_users=1200)
-    yield running
-    running.stop()
+    with tenant_on(store, tmp_path_factory.mktemp("crowd"), demo_users=1200) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,12 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     SQLColumnExpression,
+    String,
     and_,
+    bindparam,
     exists,
     false,
     func,
@@ -28,6 +31,8 @@ from sqlalchemy import (
     select,
     true,
 )
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from userdesk.tenant.management.query import (
     And,
@@ -233,7 +238,33 @@ def _wildcard(column: SQLColumnExpression[Any], parts: tuple[str, ...]) -> Condi
         if ord(prefix[-1]) < 0x10FFFF:
             return and_(column >= prefix, column < _successor(prefix))
     pattern = "%".join(re.sub(r"([\\%_])", r"\\\1", p) for p in parts)
-    return column.like(pattern, escape="\\")
+    return Like(column, pattern)
+
+
+class Like(ColumnElement[bool]):
+    """``column LIKE pattern`` (``\\`` escapes) as SQLite reads it: ASCII letters match
+    either case, other characters only themselves. Other databases compile it to their
+    equivalent (``postgresql_search``)."""
+
+    inherit_cache = True
+    type = Boolean()
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("pattern", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, column: Any, pattern: str) -> None:
+        self.column = column
+        self.pattern = bindparam(None, pattern, type_=String())
+
+
+@compiles(Like)
+def _compile_like(element: Like, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.column.like(element.pattern, escape="\\"), **kw))
+
+
+# The PostgreSQL forms of the above (importing the module registers them).
+from userdesk.tenant.management import search_postgresql  # noqa: E402, F401
 
 
 def _json_match(root: JsonRoot, keys: list[str], value: Phrase | Word | Range | None) -> Condition:

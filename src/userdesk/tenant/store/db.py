@@ -10,6 +10,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from userdesk.locks import exclusive
@@ -20,6 +21,19 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 # An execution option: transactions of an engine carrying it only read (see make_engine).
 READ_ONLY = "userdesk_read_only"
+
+
+# The driver a plain ``postgresql://`` (or ``postgres://``) URL gets: psycopg 3, synchronous
+# like the rest of the tenant.
+POSTGRESQL_DRIVER = "postgresql+psycopg"
+
+
+def database_url(url: str) -> str:
+    """``url`` with the driver the tenant uses when it names none (``postgresql://...``)."""
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme in {"postgresql", "postgres"}:
+        return f"{POSTGRESQL_DRIVER}://{rest}"
+    return url
 
 
 def make_engine(url: str) -> Engine:
@@ -59,6 +73,9 @@ def make_engine(url: str) -> Engine:
             connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
+    url = database_url(url)
+    if make_url(url).get_backend_name() == "postgresql":
+        return create_engine(url, pool_size=10, pool_pre_ping=True, hide_parameters=True)
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 

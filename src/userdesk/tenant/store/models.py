@@ -1,8 +1,10 @@
 """Storage models of the embedded tenant.
 
-The SQL stays portable (SQLite today, PostgreSQL later): JSON columns use SQLAlchemy's
-generic ``JSON`` type, case-insensitive lookups go through ``lower()`` expression indexes,
-and timestamps are naive UTC ``DateTime`` values.
+The SQL stays portable (SQLite and PostgreSQL): JSON columns use SQLAlchemy's generic ``JSON``
+type (``json`` on PostgreSQL, which keeps a document's text and key order as SQLite does),
+case-insensitive lookups go through ``lower()`` expression indexes, and timestamps are naive
+UTC ``DateTime`` values. On PostgreSQL the users' searched text columns are collated "C", so
+that comparing, sorting and ``lower()`` behave as SQLite's (bytes, ASCII-only folding).
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from sqlalchemy import (
     Text,
     func,
 )
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import UserDefinedType
+from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -32,6 +36,11 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def searched_text(length: int) -> TypeEngine[str]:
+    """A text column the user search compares and sorts: byte order on both databases."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
 
 
 class Base(DeclarativeBase):
@@ -140,24 +149,26 @@ class User(Base):
 
     # Integer surrogate key: stable, compact order for paging millions of rows.
     pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    user_id: Mapped[str] = mapped_column(String(255), unique=True)  # "auth0|<id>"
-    connection: Mapped[str] = mapped_column(String(128), default="Username-Password-Authentication")
-    provider: Mapped[str] = mapped_column(String(64), default="auth0")
-    email: Mapped[str | None] = mapped_column(String(320), nullable=True)
-    email_domain: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
+    user_id: Mapped[str] = mapped_column(searched_text(255), unique=True)  # "auth0|<id>"
+    connection: Mapped[str] = mapped_column(
+        searched_text(128), default="Username-Password-Authentication"
+    )
+    provider: Mapped[str] = mapped_column(searched_text(64), default="auth0")
+    email: Mapped[str | None] = mapped_column(searched_text(320), nullable=True)
+    email_domain: Mapped[str | None] = mapped_column(searched_text(255), nullable=True, index=True)
     email_verified: Mapped[bool] = mapped_column(Boolean, default=False)
-    username: Mapped[str | None] = mapped_column(String(128), nullable=True)
-    name: Mapped[str | None] = mapped_column(String(255), nullable=True)
-    nickname: Mapped[str | None] = mapped_column(String(255), nullable=True)
-    given_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
-    family_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    username: Mapped[str | None] = mapped_column(searched_text(128), nullable=True)
+    name: Mapped[str | None] = mapped_column(searched_text(255), nullable=True)
+    nickname: Mapped[str | None] = mapped_column(searched_text(255), nullable=True)
+    given_name: Mapped[str | None] = mapped_column(searched_text(255), nullable=True)
+    family_name: Mapped[str | None] = mapped_column(searched_text(255), nullable=True)
     picture: Mapped[str | None] = mapped_column(String(1024), nullable=True)
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     last_login: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
-    last_ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    last_ip: Mapped[str | None] = mapped_column(searched_text(64), nullable=True)
     logins_count: Mapped[int] = mapped_column(Integer, default=0, index=True)
     last_password_reset: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     app_metadata: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -331,14 +342,29 @@ class LogEvent(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
-class MetadataAtom(UserDefinedType[Any]):
-    """A scalar kept as given: declared BLOB, SQLite stores text, integers and reals as they
-    come, so one index orders them and ``value = 3`` never equals the text ``'3'``."""
-
+class _Blob(UserDefinedType[Any]):
     cache_ok = True
 
     def get_col_spec(self, **_kw: Any) -> str:
         return "BLOB"
+
+
+class MetadataAtom(TypeDecorator[Any]):
+    """A scalar kept as given: declared BLOB, SQLite stores text, integers and reals as they
+    come, so one index orders them and ``value = 3`` never equals the text ``'3'``.
+
+    PostgreSQL has no such column; ``jsonb`` keeps the kinds apart the same way (a number
+    equals a number, never a string) and orders numbers numerically. Its strings compare by
+    the database's collation, so text ranges go through ``postgresql_search`` instead.
+    """
+
+    impl = _Blob
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(_Blob())
 
 
 class UserMetadataValue(Base):

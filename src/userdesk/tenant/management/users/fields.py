@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from userdesk.tenant.management.search import JsonRoot, Kind, Lookup, SearchField, SearchSchema
+from userdesk.tenant.management.search_postgresql import MetadataItem
 from userdesk.tenant.management.users.metadata_index import ROOTS
 from userdesk.tenant.store.models import User, UserMetadataValue
 
@@ -29,10 +30,13 @@ COMMON_VALUE = 20_000
 def _indexed(root: str, session: Session | None) -> Lookup:
     """Metadata searches read ``user_metadata_values`` (see ``metadata_index``)."""
     code = ROOTS[root]
+    postgresql = session is not None and session.get_bind().dialect.name == "postgresql"
 
     def lookup(path: str, condition: Callable[[Any, Any], ColumnElement[bool]]) -> Any:
         v = UserMetadataValue
-        where = (v.root == code, v.path == path, condition(v.type, v.value))
+        # PostgreSQL keeps the values as jsonb: MetadataItem compares them as SQLite would.
+        item = MetadataItem(v.value) if postgresql else v.value
+        where = (v.root == code, v.path == path, condition(v.type, item))
         if session is not None and _at_least(session, where, COMMON_VALUE):
             return exists(select(literal(1)).where(*where, v.user_pk == User.pk))
         return User.pk.in_(select(v.user_pk).where(*where))

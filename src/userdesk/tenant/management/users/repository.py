@@ -85,7 +85,11 @@ def _sort_key(match: tuple[int, Any]) -> tuple[Any, ...]:
     return (False, pk) if value is None else (True, value, pk)
 
 
-def _direction(column: Any, descending: bool) -> Any:
+def _direction(column: Any, descending: bool, nulls_low: bool = False) -> Any:
+    """``nulls_low``: spell out SQLite's NULL order (first up, last down) where the database's
+    own is the other way round (PostgreSQL)."""
+    if nulls_low:
+        return column.desc().nulls_last() if descending else column.asc().nulls_first()
     return column.desc() if descending else column.asc()
 
 
@@ -160,7 +164,8 @@ class UserRepository(Repository[User]):
         condition = self._condition(query)
         key = None if query.sort is None else USER_SORT[query.sort[0]]
         descending = query.sort is not None and query.sort[1]
-        order = [] if key is None else [_direction(key, descending)]
+        nulls_low = self.session.get_bind().dialect.name == "postgresql"
+        order = [] if key is None else [_direction(key, descending, nulls_low)]
         # The pk breaks ties in the sort's own direction, so one index serves the whole order.
         order.append(_direction(User.pk.expression, descending))
         if condition is None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0008"
 down_revision: str | None = "0007"
@@ -57,7 +58,12 @@ def upgrade() -> None:
             break
         rows = [row for pk, app, user in users for row in rows_for(pk, app, user)]
         if rows:
-            bind.execute(sa.insert(table).prefix_with("OR IGNORE"), rows)
+            insert: sa.Insert = (
+                postgresql.insert(table).on_conflict_do_nothing()
+                if bind.dialect.name == "postgresql"
+                else sa.insert(table).prefix_with("OR IGNORE")
+            )
+            bind.execute(insert, rows)
         after = users[-1][0]
     # Built after the load: one sorted pass instead of a million random inserts.
     op.create_index("ix_user_metadata_values_user_pk", "user_metadata_values", ["user_pk"])
