@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
 import orjson
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from userdesk.tenant.management.paging import iso, select_fields
@@ -24,16 +23,15 @@ from userdesk.tenant.management.users.schemas import (
 )
 from userdesk.tenant.management.users.service import UserService
 from userdesk.tenant.provisioning.demo import seed_users
-from userdesk.tenant.store.db import make_engine, make_sessionmaker, migrate, transaction
+from userdesk.tenant.store.db import make_sessionmaker, transaction
 from userdesk.tenant.store.models import User
+
+pytestmark = pytest.mark.both_stores
 
 
 @pytest.fixture(scope="module")
-def sessions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sessionmaker[Session]]:
-    path: Path = tmp_path_factory.mktemp("listed") / "listed.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    migrate(engine)
-    factory = make_sessionmaker(engine)
+def sessions(store_engine: Engine) -> Iterator[sessionmaker[Session]]:
+    factory = make_sessionmaker(store_engine)
     with transaction(factory) as session:
         seed_users(session, 120)
         session.add(
@@ -47,7 +45,6 @@ def sessions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sessionmaker[
             )
         )
     yield factory
-    engine.dispose()
 
 
 def as_json(document: object) -> object:

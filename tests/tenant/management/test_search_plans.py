@@ -1,35 +1,31 @@
 """Every way the user search can run (probe, index walk, planner fallback) gives one answer.
 
-Runs the service on a real SQLite database of seeded users and compares each plan with the
-order computed in Python from the rows themselves.
+Runs the service on a real database of seeded users (SQLite and PostgreSQL) and compares each
+plan with the order computed in Python from the rows themselves.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from userdesk.tenant.management.users.service import UserService
 from userdesk.tenant.provisioning.demo import seed_users
-from userdesk.tenant.store.db import make_engine, make_sessionmaker, migrate, transaction
+from userdesk.tenant.store.db import make_sessionmaker, transaction
 from userdesk.tenant.store.models import User
+
+pytestmark = pytest.mark.both_stores
 
 
 @pytest.fixture(scope="module")
-def sessions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sessionmaker[Session]]:
-    path: Path = tmp_path_factory.mktemp("plans") / "plans.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    migrate(engine)
-    factory = make_sessionmaker(engine)
+def sessions(store_engine: Engine) -> sessionmaker[Session]:
+    factory = make_sessionmaker(store_engine)
     with transaction(factory) as session:
         seed_users(session, 2500)
-    yield factory
-    engine.dispose()
+    return factory
 
 
 @pytest.fixture(scope="module")
