@@ -10,6 +10,8 @@ from tests.support.servers import RunningTenant
 from tests.support.tokens import CONNECTION
 from tests.tenant.management.conftest import auth0_error, mint
 
+pytestmark = pytest.mark.both_stores
+
 CONNECTION_KEYS = {
     "id",
     "name",

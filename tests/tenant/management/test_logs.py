@@ -11,6 +11,8 @@ import pytest
 from tests.support.servers import RunningTenant
 from tests.tenant.management.conftest import auth0_error, client_credentials_token
 
+pytestmark = pytest.mark.both_stores
+
 
 def make_user(api: httpx.Client) -> dict[str, Any]:
     answer = api.post(

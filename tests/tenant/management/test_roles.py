@@ -12,6 +12,8 @@ import pytest
 from tests.support.servers import RunningTenant
 from tests.tenant.management.conftest import auth0_error
 
+pytestmark = pytest.mark.both_stores
+
 
 @pytest.fixture
 def role(api: httpx.Client) -> Iterator[dict[str, Any]]:

@@ -11,6 +11,8 @@ import pytest
 
 from tests.tenant.management.conftest import auth0_error
 
+pytestmark = pytest.mark.both_stores
+
 CONNECTION = "Username-Password-Authentication"
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 

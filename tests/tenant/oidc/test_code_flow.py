@@ -18,6 +18,7 @@ def verify(tenant: RunningTenant, token: str, audience: str) -> dict[str, object
     return jwt.decode(token, key.key, algorithms=["RS256"], audience=audience, issuer=tenant.issuer)
 
 
+@pytest.mark.both_stores  # sign-in on PostgreSQL too
 def test_checklist_whole_code_flow_with_pkce_refresh_and_rotation(
     tenant: RunningTenant, browser: Browser, make_user: MakeUser, log_count: Callable[..., int]
 ) -> None:
@@ -58,6 +59,7 @@ def test_checklist_whole_code_flow_with_pkce_refresh_and_rotation(
     assert log_count("sertft", user_id=user_id) == 2
 
 
+@pytest.mark.both_stores  # sign-in on PostgreSQL too
 def test_login_updates_the_users_login_counters(
     tenant: RunningTenant, browser: Browser, make_user: MakeUser
 ) -> None:

@@ -34,6 +34,7 @@ def script_form(tenant: RunningTenant, **extra: str) -> dict[str, str]:
     }
 
 
+@pytest.mark.both_stores  # sign-in on PostgreSQL too
 def test_checklist_rbac_permissions_claim_from_roles_verified_by_pyjwkclient(
     tenant: RunningTenant, make_user: MakeUser
 ) -> None:
@@ -102,6 +103,7 @@ def test_no_audience_gives_a_userinfo_token(tenant: RunningTenant, make_user: Ma
     assert decode(tenant, answer["access_token"], userinfo)["aud"] == userinfo
 
 
+@pytest.mark.both_stores  # sign-in on PostgreSQL too
 def test_offline_access_gives_a_refresh_token_when_the_api_allows_it(
     tenant: RunningTenant, make_user: MakeUser
 ) -> None:
@@ -128,6 +130,7 @@ def test_plain_password_grant_json_body(
     assert answer.json()["id_token"]
 
 
+@pytest.mark.both_stores  # sign-in on PostgreSQL too
 def test_refusal_wrong_password(
     tenant: RunningTenant, http: httpx.Client, make_user: MakeUser, log_count: Callable[..., int]
 ) -> None:
@@ -151,6 +154,7 @@ def test_refusal_unknown_user_looks_like_wrong_password(
     assert answer.json()["error_description"] == "Wrong email or password."
 
 
+@pytest.mark.both_stores  # sign-in on PostgreSQL too
 def test_refusal_blocked_user(
     tenant: RunningTenant, http: httpx.Client, make_user: MakeUser
 ) -> None:
@@ -187,6 +191,7 @@ def test_refusal_script_client_wrong_secret(
     assert answer.json()["error"] == "invalid_client"
 
 
+@pytest.mark.both_stores  # sign-in on PostgreSQL too
 def test_success_logs_sepft(
     tenant: RunningTenant, make_user: MakeUser, log_count: Callable[..., int]
 ) -> None:
