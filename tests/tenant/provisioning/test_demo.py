@@ -7,23 +7,27 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session
 
+from tests.support.databases import store_url
+from userdesk.tenant.management.query import parse
+from userdesk.tenant.management.search import build
+from userdesk.tenant.management.users.fields import user_search
 from userdesk.tenant.provisioning.demo import seed_users
 from userdesk.tenant.provisioning.demo_users import COLUMNS, generate
 from userdesk.tenant.store.db import make_engine, make_sessionmaker, migrate, transaction
 from userdesk.tenant.store.models import User
 
 
-def index_names(path: Path) -> set[str]:
-    engine = make_engine(f"sqlite:///{path}")
+def index_names(engine: Engine) -> set[str]:
+    sql = (
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'users'"
+        if engine.dialect.name == "postgresql"
+        else "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'users'"
+    )
     with engine.connect() as connection:
-        names = connection.execute(
-            text("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'users'")
-        ).scalars()
-        found = set(names)
-    engine.dispose()
-    return found
+        return set(connection.execute(text(sql)).scalars())
 
 
 def test_the_same_seed_gives_the_same_realistic_users() -> None:
@@ -41,14 +45,18 @@ def test_the_same_seed_gives_the_same_realistic_users() -> None:
     assert all(u["created_at"] <= u["last_login"] for u in users if u["last_login"])
 
 
+@pytest.mark.both_stores
 @pytest.mark.parametrize("rebuild", [False, True])
 def test_sql_seeding_writes_exactly_the_python_users_and_keeps_indexes(
-    tmp_path: Path, rebuild: bool
+    store: str, tmp_path: Path, rebuild: bool
 ) -> None:
-    path = tmp_path / "seed.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
+    with store_url(store, tmp_path) as url:
+        seed_and_compare(make_engine(url), rebuild)
+
+
+def seed_and_compare(engine: Engine, rebuild: bool) -> None:
     migrate(engine)
-    before = index_names(path)
+    before = index_names(engine)
     sessions = make_sessionmaker(engine)
     steps: list[int] = []
     with transaction(sessions) as session:
@@ -64,6 +72,18 @@ def test_sql_seeding_writes_exactly_the_python_users_and_keeps_indexes(
         for user, expected in zip(stored, generate(1510), strict=True):
             assert {c: getattr(user, c) for c in COLUMNS} == {c: expected[c] for c in COLUMNS}
         assert isinstance(stored[0].created_at, datetime)
+        # Every user's metadata is indexed, as a write through the ORM would index it.
+        assert search_ids(session, "app_metadata.plan:pro") == {
+            u.user_id for u in stored if u.app_metadata["plan"] == "pro"
+        }
+        assert search_ids(session, "user_metadata.locale:ja") == {
+            u.user_id for u in stored if u.user_metadata["locale"] == "ja"
+        }
+    assert index_names(engine) == before
     engine.dispose()
-    assert index_names(path) == before
     assert "ix_users_email_lower" in before
+
+
+def search_ids(session: Session, q: str) -> set[str]:
+    condition = build(parse(q), user_search(session))
+    return set(session.scalars(select(User.user_id).where(condition)))

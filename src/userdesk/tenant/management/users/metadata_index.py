@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import delete, event, insert, inspect, select, text
 from sqlalchemy.orm import Session, UOWTransaction
 
+from userdesk.tenant.management.users import demo_sql_postgresql
 from userdesk.tenant.store.models import User, UserMetadataValue
 
 ROOTS = {"app_metadata": 0, "user_metadata": 1}
@@ -110,6 +111,11 @@ def reindex(session: Session, pks: Sequence[int]) -> None:
 def index_flat_documents(session: Session, after_pk: int) -> None:
     """Index users past ``after_pk`` whose documents hold only top-level scalars (the demo
     seed's), in SQL: json_each at the top level gives exactly what ``flatten`` would."""
+    if session.get_bind().dialect.name == "postgresql":
+        for name, root in ROOTS.items():
+            sql = demo_sql_postgresql.FLAT_INDEX_SQL.format(root=root, column=name)
+            session.execute(text(sql), {"after": after_pk})
+        return
     for name, root in ROOTS.items():
         session.execute(
             text(
