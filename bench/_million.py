@@ -1,8 +1,10 @@
 """A million-user tenant built once and reused by the benchmarks, and timing helpers.
 
 The tenant lives in ``/tmp/bench-1m`` (``--data-dir`` elsewhere) and is served at the one URL
-it was made for, ``http://localhost:18601``. CPU time is read from ``/proc`` next to wall time:
-on a shared machine the wall clock mostly measures the other processes.
+it was made for, ``http://localhost:18601``. With a ``postgresql://`` database URL its store is
+that database instead (its keys and ``tenant.json`` still in the data directory, by default
+``/tmp/bench-1m-pg``). CPU time is read from ``/proc`` next to wall time: on a shared machine
+the wall clock mostly measures the other processes.
 """
 
 from __future__ import annotations
@@ -20,12 +22,23 @@ from typing import Any
 import httpx
 
 DATA_DIR = Path("/tmp/bench-1m")
+PG_DATA_DIR = Path("/tmp/bench-1m-pg")
 PORT = 18601
 USERS = 1_000_000
 
 
-def ensure(data_dir: Path = DATA_DIR, users: int = USERS, port: int = PORT) -> None:
-    """Seed the tenant unless a previous run did."""
+def data_dir_for(data_dir: Path | None, database: str | None) -> Path:
+    """The data directory asked for, or the default one for that kind of store."""
+    if data_dir is not None:
+        return data_dir
+    return PG_DATA_DIR if database else DATA_DIR
+
+
+def ensure(
+    data_dir: Path = DATA_DIR, users: int = USERS, port: int = PORT, database: str | None = None
+) -> None:
+    """Seed the tenant unless a previous run did (``database``: its store, default SQLite in
+    ``data_dir``)."""
     from userdesk.tenant.provisioning.demo import seed_users
     from userdesk.tenant.provisioning.first_start import provision
     from userdesk.tenant.settings import TenantSettings
@@ -38,6 +51,7 @@ def ensure(data_dir: Path = DATA_DIR, users: int = USERS, port: int = PORT) -> N
         public_url=f"http://localhost:{port}",
         demo_users=0,
         admin_password="Bench-admin-password-1",
+        database_url=database,
     )
     boot = provision(settings)
     started, cpu = time.perf_counter(), time.process_time()
@@ -58,11 +72,21 @@ def cpu_seconds(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def serve_tenant(data_dir: Path = DATA_DIR, port: int = PORT) -> subprocess.Popen[bytes]:
+def serve_tenant(
+    data_dir: Path = DATA_DIR, port: int = PORT, database: str | None = None
+) -> subprocess.Popen[bytes]:
     userdesk = Path(sys.executable).with_name("userdesk")
     command = [str(userdesk), "tenant", "serve", "--port", str(port), "--data-dir", str(data_dir)]
+    env = dict(os.environ)
+    env.pop("TENANT_DATABASE_URL", None)
+    if database:
+        env["TENANT_DATABASE_URL"] = database
     server = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env=env,
     )
     deadline = time.monotonic() + 600  # a first start may migrate a million rows
     while time.monotonic() < deadline:
@@ -73,6 +97,33 @@ def serve_tenant(data_dir: Path = DATA_DIR, port: int = PORT) -> subprocess.Pope
             time.sleep(0.5)
     server.kill()
     raise SystemExit("the tenant did not start")
+
+
+def database_cpu_seconds(database: str | None) -> float:
+    """CPU time of the PostgreSQL backends serving ``database`` (0 for SQLite, whose work is
+    done inside the tenant's process), from /proc: the server must run on this machine."""
+    if not database:
+        return 0.0
+    import psycopg
+
+    from userdesk.tenant.store.db import database_url
+
+    url = database_url(database).replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url) as db:
+        pids = [
+            row[0]
+            for row in db.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            )
+        ]
+    total = 0.0
+    for pid in pids:
+        try:
+            total += cpu_seconds(pid)
+        except OSError:
+            continue
+    return total
 
 
 def stop(server: subprocess.Popen[bytes]) -> None:
