@@ -31,6 +31,9 @@ log = logging.getLogger("userdesk.tenant")
 # What SQLite says when a statement is beyond its limits, not broken: a search that asked too
 # much. The query parser bounds searches well inside these; this is the backstop.
 _TOO_COMPLEX = re.compile(r"too (large|many|complex|big)|stack overflow|at most \d+ tables")
+# PostgreSQL's text and jsonb cannot hold the NUL character (SQLite's can): psycopg refuses
+# such a value before sending it, the server refuses "\u0000" in jsonb.
+_NUL = re.compile(r"cannot contain NUL|unsupported Unicode escape sequence")
 
 Handler = Callable[[Request, Any], Awaitable[Response]]
 
@@ -234,6 +237,10 @@ def _too_complex(exc: SQLAlchemyError) -> bool:
     return isinstance(exc, DBAPIError) and bool(_TOO_COMPLEX.search(str(exc.orig)))
 
 
+def _holds_nul(exc: SQLAlchemyError) -> bool:
+    return isinstance(exc, DBAPIError) and bool(_NUL.search(str(exc.orig)))
+
+
 def install_handlers(app: FastAPI) -> None:
     previous_validation: Handler = app.exception_handlers.get(  # type: ignore[assignment]
         RequestValidationError, request_validation_exception_handler
@@ -278,6 +285,17 @@ def install_handlers(app: FastAPI) -> None:
                 return error_response(
                     InvalidQuery("Invalid query: the query is too complex; use fewer terms")
                 )
+        if _holds_nul(exc):
+            log.info("value refused by the database: %s", database_error_summary(exc))
+            if _is_management(request):
+                message = "text cannot contain the NUL character (\\u0000) in this tenant's store"
+                if request.method == "GET":
+                    return error_response(InvalidQuery(f"Invalid query: {message}"))
+                return error_response(BadRequest(f"Payload validation error: {message}"))
+            return JSONResponse(
+                {"error": "invalid_request", "error_description": "NUL character in a value"},
+                status_code=400,
+            )
         log.error(
             "database error on %s %s: %s",
             request.method,
