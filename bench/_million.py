@@ -73,14 +73,21 @@ def cpu_seconds(pid: int) -> float:
 
 
 def serve_tenant(
-    data_dir: Path = DATA_DIR, port: int = PORT, database: str | None = None
+    data_dir: Path = DATA_DIR,
+    port: int = PORT,
+    database: str | None = None,
+    rate_limit: bool = True,
 ) -> subprocess.Popen[bytes]:
+    """``rate_limit=False``: the Management API's per-client limit off (a benchmark's
+    back-to-back requests would otherwise measure 429s)."""
     userdesk = Path(sys.executable).with_name("userdesk")
     command = [str(userdesk), "tenant", "serve", "--port", str(port), "--data-dir", str(data_dir)]
     env = dict(os.environ)
     env.pop("TENANT_DATABASE_URL", None)
     if database:
         env["TENANT_DATABASE_URL"] = database
+    if not rate_limit:
+        env["USERDESK_TENANT_RATE_LIMIT_BURST"] = "off"
     server = subprocess.Popen(
         command,
         stdout=subprocess.DEVNULL,

@@ -122,7 +122,7 @@ def main() -> None:
     data_dir = data_dir_for(args.data_dir, args.database)
     ensure(data_dir, args.users, database=args.database)
     started = time.perf_counter()
-    server = serve_tenant(data_dir, database=args.database)
+    server = serve_tenant(data_dir, database=args.database, rate_limit=False)
     print(f"tenant up in {time.perf_counter() - started:.1f} s (migrations included)")
     add_rare_users(data_dir, args.database)
     print(f"store: {'PostgreSQL' if args.database else 'SQLite'}")

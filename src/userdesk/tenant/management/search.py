@@ -248,6 +248,8 @@ class Like(ColumnElement[bool]):
 
     inherit_cache = True
     type = Boolean()
+    # A comparison: in a WHERE clause as it is (no "= 1" on databases without booleans).
+    _is_implicitly_boolean = True
     _traverse_internals = [
         ("column", InternalTraversal.dp_clauseelement),
         ("pattern", InternalTraversal.dp_clauseelement),
