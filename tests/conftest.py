@@ -27,6 +27,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture(scope="session")
+def postgresql_selected(request: pytest.FixtureRequest) -> None:
+    """For tests that need PostgreSQL whatever the store: skipped under --stores=sqlite."""
+    if "postgresql" not in request.config.getoption("stores").split(","):
+        pytest.skip("--stores leaves PostgreSQL out")
+
+
+@pytest.fixture(scope="session")
 def store(request: pytest.FixtureRequest) -> str:
     """Which database the tenant keeps its data in: "sqlite" or "postgresql"."""
     return str(getattr(request, "param", "sqlite"))

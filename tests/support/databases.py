@@ -26,7 +26,14 @@ STORES = ("sqlite", "postgresql")
 def postgres_database(prefix: str = "userdesk_test") -> Iterator[str]:
     """A new, empty PostgreSQL database; yields its ``postgresql://`` URL."""
     name = f"{prefix}_{secrets.token_hex(6)}"
-    with psycopg.connect(SERVER, autocommit=True) as admin:
+    try:
+        admin = psycopg.connect(SERVER, autocommit=True)
+    except psycopg.OperationalError as exc:
+        raise RuntimeError(
+            f"no PostgreSQL server for the tests at USERDESK_TEST_POSTGRES ({exc}); start one, "
+            "or leave PostgreSQL out with pytest --stores=sqlite"
+        ) from None
+    with admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
         yield make_url(SERVER).set(database=name).render_as_string(hide_password=False)

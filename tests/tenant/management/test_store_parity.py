@@ -82,7 +82,9 @@ def searches(draw: st.DrawFn) -> str:
 
 
 @pytest.fixture(scope="module")
-def engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, Engine]]:
+def engines(
+    postgresql_selected: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Engine, Engine]]:
     directory = tmp_path_factory.mktemp("parity")
     with store_url("sqlite", directory) as lite, store_url("postgresql", directory) as pg:
         made = (make_engine(lite), make_engine(pg))

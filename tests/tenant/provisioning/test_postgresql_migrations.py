@@ -23,7 +23,7 @@ from userdesk.tenant.store.db import alembic_config, make_engine
 
 
 @pytest.fixture
-def database() -> Iterator[str]:
+def database(postgresql_selected: None) -> Iterator[str]:
     with postgres_database("userdesk_migrate") as url:
         yield url
 

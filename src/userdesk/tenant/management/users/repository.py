@@ -293,6 +293,9 @@ class UserRepository(Repository[User]):
             self.session.execute(text(sql))
         # Fresh statistics let the planner pick, e.g., the last_login index over a sort.
         self.session.execute(text("ANALYZE users"))
+        if self._dialect() == "postgresql":
+            # Its planner also weighs the metadata index by them (how common a value is).
+            self.session.execute(text("ANALYZE user_metadata_values"))
 
 
 class FailedLoginRepository(Repository[FailedLogin]):
