@@ -32,6 +32,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import coercions, roles
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from userdesk.tenant.management.query import (
@@ -256,7 +257,8 @@ class Like(ColumnElement[bool]):
     ]
 
     def __init__(self, column: Any, pattern: str) -> None:
-        self.column = column
+        # As an expression (not an ORM attribute), so that adapting a query reaches it.
+        self.column = coercions.expect(roles.ExpressionElementRole, column)
         self.pattern = bindparam(None, pattern, type_=String())
 
 

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from userdesk.tenant.management.query import parse
 from userdesk.tenant.management.search import build
-from userdesk.tenant.management.users import demo_sql, demo_sql_postgresql
+from userdesk.tenant.management.users import demo_sql, demo_sql_postgresql, plans_postgresql
 from userdesk.tenant.management.users.fields import USER_SORT, USER_SORT_INDEXED, user_search
 from userdesk.tenant.store.models import FailedLogin, User
 from userdesk.tenant.store.repository import Repository
@@ -225,16 +225,19 @@ class UserRepository(Repository[User]):
         back to the planner's way.
         """
         for budget in (b for b in self.walks if b >= start + limit and limit):
-            window = select(User.pk.label("pk")).order_by(*order).limit(budget).subquery()
-            query = (
-                select(*read)
-                .select_from(User)
-                .join(window, User.pk == window.c.pk)
-                .where(condition)
-                .order_by(*order)
-                .offset(start)
-                .limit(limit)
-            )
+            if self._dialect() == "postgresql":
+                query = plans_postgresql.walk_query(read, condition, order, budget, start, limit)
+            else:
+                window = select(User.pk.label("pk")).order_by(*order).limit(budget).subquery()
+                query = (
+                    select(*read)
+                    .select_from(User)
+                    .join(window, User.pk == window.c.pk)
+                    .where(condition)
+                    .order_by(*order)
+                    .offset(start)
+                    .limit(limit)
+                )
             found = list(self.session.execute(query))
             if len(found) == limit:
                 return found
