@@ -17,6 +17,9 @@ from userdesk.tenant.clock import utcnow
 from userdesk.tenant.oidc.claims import digest
 from userdesk.tenant.store.models import AuthorizationCode, Client, LoginSession
 
+# Concurrency is where PostgreSQL (row locks, READ COMMITTED) differs most from SQLite.
+pytestmark = pytest.mark.both_stores
+
 MakeUser = Callable[..., tuple[str, str, str]]
 
 
