@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     redis_url: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("REDIS_URL", "USERDESK_REDIS_URL", "redis_url")
     )
+    # Keys in Redis start with this, so several deployments (or test runs) can share a server.
+    redis_prefix: str = Field(
+        default="userdesk", min_length=1, validation_alias="USERDESK_REDIS_PREFIX"
+    )
     # Origins allowed to call the desk API from other sites; none by default (the SPA is
     # served by the desk itself, so it never needs CORS).
     cors_origins: Annotated[list[str], NoDecode] = Field(

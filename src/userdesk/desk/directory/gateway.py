@@ -13,12 +13,13 @@ from userdesk.desk.directory.roles import RolesApi
 from userdesk.desk.directory.sessions import SessionsApi
 from userdesk.desk.directory.tickets import TicketsApi
 from userdesk.desk.directory.users import UsersApi
+from userdesk.desk.news import CacheNews
 
 
 class DirectoryGateway:
-    def __init__(self, client: ManagementClient) -> None:
+    def __init__(self, client: ManagementClient, news: CacheNews | None = None) -> None:
         self.users = UsersApi(client)
-        self.roles = RolesApi(client)
+        self.roles = RolesApi(client, news)
         self.logs = LogsApi(client)
         self.sessions = SessionsApi(client)
         self.tickets = TicketsApi(client)
