@@ -13,6 +13,7 @@ from userdesk.tenant.oidc.routes import install as install_oidc
 from userdesk.tenant.outbox.routes import router as outbox_router
 from userdesk.tenant.provisioning.first_start import BootResult, provision
 from userdesk.tenant.settings import TenantSettings
+from userdesk.tenant.shared import TenantShared
 from userdesk.tenant.tickets.routes import router as ticket_pages_router
 
 
@@ -26,9 +27,15 @@ def create_app(settings: TenantSettings, boot: BootResult | None = None) -> Fast
         version=__version__,
         description="A local identity server that speaks Auth0's protocols.",
     )
-    app.state.tenant = TenantContext(
-        settings, boot.engine, boot.sessions, keys, WebOrigins(boot.sessions)
+    redis_url = settings.redis_url
+    shared = (
+        TenantShared(redis_url.get_secret_value(), settings.redis_prefix) if redis_url else None
     )
+    app.state.tenant = TenantContext(
+        settings, boot.engine, boot.sessions, keys, WebOrigins(boot.sessions, shared), shared=shared
+    )
+    if shared is not None:
+        app.router.on_shutdown.append(shared.close)
     # Each part installs its own routes, middleware and exception handlers.
     install_oidc(app)
     install_management(app)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from userdesk.tenant.keys import KeyRing
 from userdesk.tenant.oidc.cors import WebOrigins
 from userdesk.tenant.settings import TenantSettings
+from userdesk.tenant.shared import TenantShared
 from userdesk.tenant.store.db import make_read_sessionmaker
 
 
@@ -29,6 +30,8 @@ class TenantContext:
     # a time anyway, and a waiter on this lock wakes the moment the writer ends, where one
     # waiting in SQLite's busy handler polls with sleeps that grow to 100 ms.
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Redis, when REDIS_URL is set: counters and cache news the replicas share.
+    shared: TenantShared | None = None
 
     @cached_property
     def read_sessions(self) -> sessionmaker[Session]:

@@ -53,6 +53,19 @@ class TenantSettings(BaseSettings):
         ),
     )
 
+    # Counters and cache news shared by replicas (shared.py); None: each process its own.
+    redis_url: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "TENANT_REDIS_URL", "USERDESK_TENANT_REDIS_URL", "REDIS_URL", "redis_url"
+        ),
+    )
+    redis_prefix: str = Field(
+        default="userdesk",
+        min_length=1,
+        validation_alias=AliasChoices("USERDESK_REDIS_PREFIX", "redis_prefix"),
+    )
+
     @property
     def origin(self) -> str:
         return self.public_url.rstrip("/")

@@ -1,5 +1,8 @@
 """Per-client rate limiting of the Management API and the ``x-ratelimit-*`` headers.
 
+With ``REDIS_URL`` the buckets live in Redis (``tenant/shared.py``), so a client's quota is
+the same however many replicas serve it; while Redis is away each process keeps its own.
+
 On by default (a burst of 50, then 20 requests a second per client: generous for any script
 or desk, and a bound on one client's share of the tenant); ``TenantSettings`` and
 ``userdesk tenant serve --management-rate-limit`` change or disable it.
@@ -19,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from userdesk.tenant import clock
 from userdesk.tenant.management.errors import PREFIX
+from userdesk.tenant.shared import SharedUnavailable, TenantShared
 
 # With the limit off, clients still get headers; a high ceiling keeps their back-off idle.
 UNLIMITED = 100_000
@@ -40,18 +44,21 @@ class RateLimiter:
     second up to ``burst``. ``burst=None`` turns the limit off (headers are still sent).
     """
 
-    def __init__(self, burst: int | None, per_second: float = 20.0) -> None:
+    def __init__(
+        self, burst: int | None, per_second: float = 20.0, shared: TenantShared | None = None
+    ) -> None:
         self.burst = burst
         self.per_second = per_second
+        self.shared = shared
         self._buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, at)
         self._lock = threading.Lock()
 
     @classmethod
-    def per_minute(cls, per_minute: int | None) -> RateLimiter:
+    def per_minute(cls, per_minute: int | None, shared: TenantShared | None = None) -> RateLimiter:
         """``per_minute`` requests at once, refilled over a minute."""
         if per_minute is None:
             return cls(None)
-        return cls(per_minute, per_minute / 60)
+        return cls(per_minute, per_minute / 60, shared)
 
     @property
     def limit(self) -> int:
@@ -64,6 +71,15 @@ class RateLimiter:
         """Count one request; the flag says whether it is within the limit."""
         if self.burst is None:
             return self.idle(), True
+        if self.shared is not None:
+            try:
+                allowed, tokens = self.shared.bucket_take(
+                    f"management:{client}", self.burst, self.per_second
+                )
+            except SharedUnavailable:
+                pass  # this process's own bucket until Redis is back
+            else:
+                return self._quota(tokens, allowed), allowed
         now = clock.monotonic()
         with self._lock:
             tokens, at = self._buckets.get(client, (float(self.burst), now))
@@ -74,11 +90,14 @@ class RateLimiter:
             self._buckets[client] = (tokens, now)
             if len(self._buckets) > 10_000:
                 self._forget_full(now)
+        return self._quota(tokens, allowed), allowed
+
+    def _quota(self, tokens: float, allowed: bool) -> Quota:
+        assert self.burst is not None
         wall = clock.epoch()
         full_in = (self.burst - tokens) / self.per_second
         retry = 0 if allowed else max(1, math.ceil((1 - tokens) / self.per_second))
-        quota = Quota(self.burst, int(tokens), math.ceil(wall + full_in), retry)
-        return quota, allowed
+        return Quota(self.burst, int(tokens), math.ceil(wall + full_in), retry)
 
     def _forget_full(self, now: float) -> None:
         assert self.burst is not None
