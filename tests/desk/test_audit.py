@@ -171,3 +171,29 @@ def test_entries_say_which_targets_the_desk_deleted(
         entries = client.get("/api/audit", params={"per_page": 100}).json()["entries"]
     flags = {e["target"]: e["target_deleted"] for e in entries if e["target"] in (kept, gone)}
     assert flags == {kept: False, gone: True}
+
+
+def test_replicas_migrating_together_on_postgresql_migrate_once(tmp_path: Path) -> None:
+    """``userdesk migrate`` run by several machines at once (no shared data directory, so
+    no lock file between them): the advisory lock lets one migrate, the others find it done."""
+    import os
+    import subprocess
+    import sys
+
+    userdesk = str(Path(sys.executable).with_name("userdesk"))
+    with fresh_postgres_database("migrate") as url:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AUTH0_", "CLIENT_"))}
+        runs = [
+            subprocess.Popen(
+                [userdesk, "migrate"],
+                env={**env, "DATABASE_URL": url, "USERDESK_DATA_DIR": str(tmp_path / f"m{n}")},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            for n in range(3)
+        ]
+        outputs = [run.communicate(timeout=120)[0] for run in runs]
+        assert [run.returncode for run in runs] == [0, 0, 0], outputs
+        assert query(url, "SELECT version_num FROM desk_alembic_version") == [("0002",)]
+        assert query(url, "SELECT count(*) FROM audit_entries") == [(0,)]
