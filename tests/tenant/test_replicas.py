@@ -130,6 +130,25 @@ def test_the_management_quota_is_one_for_every_replica(replicas: Pair) -> None:
     assert statuses == [200, 200, 200, 200, 429, 429]
 
 
+def test_replicas_that_lease_tokens_in_batches_never_exceed_the_shared_quota(
+    replicas: Pair,
+) -> None:
+    # A burst of 40 leases 4 tokens at a time: each replica asks Redis once per 4 requests.
+    first, second = replicas(rate_limit_burst=40, rate_limit_per_second=0.01)
+    assert first.app.state.management_rate_limiter.lease_size == 4
+    headers = {"Authorization": f"Bearer {machine_token(first)}"}
+    with httpx.Client(headers=headers) as client:
+        statuses = [
+            client.get(f"{t.url}/api/v2/roles").status_code
+            for _ in range(40)
+            for t in (first, second)
+        ]
+    granted = statuses.count(200)
+    # Leased tokens left unspent for a second are dropped, never handed out twice.
+    assert 32 <= granted <= 40
+    assert set(statuses[-10:]) == {429}
+
+
 def test_a_client_change_on_one_replica_reaches_the_others_cors(replicas: Pair) -> None:
     first, second = replicas()
     origin = f"https://app-{uuid.uuid4().hex[:6]}.example.test"

@@ -51,8 +51,9 @@ end
 return {count, left}
 """
 
-# KEYS[1] the bucket; ARGV[1] burst, ARGV[2] tokens per second. Returns whether the request
-# is allowed, the tokens left (as text: Lua numbers lose their fraction on the way out).
+# KEYS[1] the bucket; ARGV[1] burst, ARGV[2] tokens per second, ARGV[3] how many tokens the
+# caller would like. Returns how many it got (at most the whole tokens there are), and the
+# tokens left (as text: Lua numbers lose their fraction on the way out).
 _BUCKET = """
 local burst = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2])
@@ -62,15 +63,13 @@ local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens = tonumber(state[1]) or burst
 local at = tonumber(state[2]) or now
 tokens = math.min(burst, tokens + math.max(0, now - at) * rate)
-local allowed = 0
-if tokens >= 1 then
-  tokens = tokens - 1
-  allowed = 1
-end
+local granted = math.min(tonumber(ARGV[3]), math.floor(tokens))
+if granted < 0 then granted = 0 end
+tokens = tokens - granted
 local left = string.format('%.6f', tokens)
 redis.call('HSET', KEYS[1], 'tokens', left, 'at', string.format('%.6f', now))
 redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) / rate * 1000) + 1000)
-return {allowed, left}
+return {granted, left}
 """
 
 RELISTEN_PAUSE = 0.5
@@ -120,14 +119,17 @@ class TenantShared:
         )
         return int(count), int(left) / 1000
 
-    def bucket_take(self, key: str, burst: int, per_second: float) -> tuple[bool, float]:
-        """Take one token from the bucket at ``key``: allowed, and the tokens left."""
+    def bucket_take(
+        self, key: str, burst: int, per_second: float, wanted: int = 1
+    ) -> tuple[int, float]:
+        """Take up to ``wanted`` tokens from the bucket at ``key``: how many were taken (0:
+        refused), and the tokens left."""
         name = self.key("bucket", key)
-        allowed, tokens = self._call(
+        granted, tokens = self._call(
             "counting Management API requests",
-            lambda: self._bucket(keys=[name], args=[burst, per_second]),
+            lambda: self._bucket(keys=[name], args=[burst, per_second, wanted]),
         )
-        return bool(allowed), float(tokens)
+        return int(granted), float(tokens)
 
     # Cache news: one handler per topic, run here at once and in the other replicas when
     # they hear it (and in every replica after a gap in listening, when news may be lost).

@@ -2,6 +2,11 @@
 
 With ``REDIS_URL`` the buckets live in Redis (``tenant/shared.py``), so a client's quota is
 the same however many replicas serve it; while Redis is away each process keeps its own.
+A replica takes a few tokens at a time (a lease of a tenth of the burst, at most 16, kept
+for a second at most), so a busy client costs one Redis round
+trip every few requests rather than one per request; small quotas lease one at a time and
+stay exact. Tokens a replica leased and did not spend within the second are lost to the
+client: the shared limit errs on the strict side.
 
 On by default (a burst of 50, then 20 requests a second per client: generous for any script
 or desk, and a bound on one client's share of the tenant); ``TenantSettings`` and
@@ -27,6 +32,16 @@ from userdesk.tenant.shared import SharedUnavailable, TenantShared
 # With the limit off, clients still get headers; a high ceiling keeps their back-off idle.
 UNLIMITED = 100_000
 SCOPE_KEY = "userdesk.management.ratelimit"
+# The most tokens one lease takes, and how long they may wait to be spent.
+LEASE_MAX = 16
+LEASE_SECONDS = 1.0
+
+
+@dataclass
+class Lease:
+    tokens: int  # taken from the shared bucket and not spent yet
+    left: float  # what the shared bucket still held when they were taken
+    until: float  # monotonic time after which the unspent tokens are dropped
 
 
 @dataclass
@@ -51,7 +66,9 @@ class RateLimiter:
         self.per_second = per_second
         self.shared = shared
         self._buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, at)
+        self._leases: dict[str, Lease] = {}
         self._lock = threading.Lock()
+        self.lease_size = 1 if burst is None else max(1, min(LEASE_MAX, burst // 10))
 
     @classmethod
     def per_minute(cls, per_minute: int | None, shared: TenantShared | None = None) -> RateLimiter:
@@ -73,13 +90,9 @@ class RateLimiter:
             return self.idle(), True
         if self.shared is not None:
             try:
-                allowed, tokens = self.shared.bucket_take(
-                    f"management:{client}", self.burst, self.per_second
-                )
+                return self._hit_shared(client)
             except SharedUnavailable:
                 pass  # this process's own bucket until Redis is back
-            else:
-                return self._quota(tokens, allowed), allowed
         now = clock.monotonic()
         with self._lock:
             tokens, at = self._buckets.get(client, (float(self.burst), now))
@@ -91,6 +104,25 @@ class RateLimiter:
             if len(self._buckets) > 10_000:
                 self._forget_full(now)
         return self._quota(tokens, allowed), allowed
+
+    def _hit_shared(self, client: str) -> tuple[Quota, bool]:
+        assert self.shared is not None and self.burst is not None
+        now = clock.monotonic()
+        with self._lock:
+            lease = self._leases.get(client)
+            if lease is not None and lease.tokens > 0 and now < lease.until:
+                lease.tokens -= 1
+                return self._quota(lease.left + lease.tokens, True), True
+        granted, left = self.shared.bucket_take(
+            f"management:{client}", self.burst, self.per_second, self.lease_size
+        )
+        if granted == 0:
+            return self._quota(left, False), False
+        with self._lock:
+            self._leases[client] = Lease(granted - 1, left, now + LEASE_SECONDS)
+            if len(self._leases) > 10_000:
+                self._leases = {k: v for k, v in self._leases.items() if v.until > now}
+        return self._quota(left + granted - 1, True), True
 
     def _quota(self, tokens: float, allowed: bool) -> Quota:
         assert self.burst is not None
