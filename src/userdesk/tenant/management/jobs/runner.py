@@ -185,11 +185,17 @@ class JobRunner:
 
     def _run(self, target: Callable[[Any], None], work: ImportWork | ExportWork) -> None:
         try:
-            with self._slots:
+            # Waiting for a slot, the job stays pending; a stop ends the wait too.
+            while not self._slots.acquire(timeout=0.2):
+                if self._stop.is_set():
+                    raise _Stopped
+            try:
                 if self._stop.is_set():
                     raise _Stopped
                 self._set(work.job_id, status="processing", started_at=clock.utcnow())
                 target(work)
+            finally:
+                self._slots.release()
         except _Stopped:
             self._end(work.job_id, "failed", status_details=STOPPED)
         except Exception:
