@@ -343,7 +343,7 @@ def test_the_link_expires_and_a_tampered_one_is_refused(
 def test_an_export_imported_into_another_tenant_gives_the_same_users_who_sign_in(
     tenant: RunningTenant, api: httpx.Client, tmp_path: Path
 ) -> None:
-    people = [
+    people: list[dict[str, Any]] = [
         {
             "email": f"trip{i}@jobs.test",
             "password_hash": bcrypt_hash(f"{PASSWORD}{i}"),
