@@ -304,7 +304,10 @@ def test_a_csv_export_with_chosen_fields_and_a_limit(
 def test_the_default_export_carries_no_password_hashes(
     tenant: RunningTenant, api: httpx.Client
 ) -> None:
-    _done, data = exported(tenant, api, format="json")
+    done, data = exported(tenant, api, format="json")
+    # Personal data: the file is the tenant owner's alone.
+    stored = tenant.data_dir / "jobs" / f"{done['id']}.json.gz"
+    assert stored.stat().st_mode & 0o777 == 0o600
     users = [json.loads(line) for line in data.decode().splitlines()]
     assert len(users) >= 20 and all("email" in user for user in users)
     assert not any("custom_password_hash" in user or "password_hash" in user for user in users)
