@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from userdesk.tenant.keys import KeyRing
+from userdesk.tenant.management.jobs.runner import JobRunner
 from userdesk.tenant.oidc.cors import WebOrigins
 from userdesk.tenant.settings import TenantSettings
 from userdesk.tenant.shared import TenantShared
@@ -37,6 +38,11 @@ class TenantContext:
     def read_sessions(self) -> sessionmaker[Session]:
         """Sessions for requests that only read (no write lock on SQLite)."""
         return make_read_sessionmaker(self.engine)
+
+    @cached_property
+    def jobs(self) -> JobRunner:
+        """The bulk jobs this process runs."""
+        return JobRunner(self.sessions, self.read_sessions, self.write_lock, self.settings.data_dir)
 
     @property
     def issuer(self) -> str:

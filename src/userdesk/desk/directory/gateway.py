@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from userdesk.desk.directory.client import ManagementClient
 from userdesk.desk.directory.connections import ConnectionsApi
+from userdesk.desk.directory.exports import ExportsApi
 from userdesk.desk.directory.logs import LogsApi
 from userdesk.desk.directory.roles import RolesApi
 from userdesk.desk.directory.sessions import SessionsApi
@@ -24,3 +25,4 @@ class DirectoryGateway:
         self.sessions = SessionsApi(client)
         self.tickets = TicketsApi(client)
         self.connections = ConnectionsApi(client)
+        self.exports = ExportsApi(client)
