@@ -18,11 +18,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import bcrypt
 import httpx
 import pytest
+from rich.progress import Progress
 
 from tests.support.servers import RunningTenant, bind_loopback, start_tenant
 from tests.support.tokens import machine_token, password_token
 from tests.tenant.management.conftest import auth0_error, mint
 from userdesk.tenant import clock
+from userdesk.tenant.bulk.commands import run_export
 from userdesk.tenant.store.db import transaction
 from userdesk.tenant.store.mail import Job
 
@@ -360,11 +362,23 @@ def test_an_export_imported_into_another_tenant_gives_the_same_users_who_sign_in
     assert imported(tenant, api, people)["summary"]["inserted"] == 3
     names = [
         "user_id", "email", "email_verified", "name", "given_name", "family_name", "nickname",
-        "blocked", "app_metadata", "user_metadata", "custom_password_hash",
+        "blocked", "app_metadata", "user_metadata",
     ]  # fmt: skip
     _done, data = exported(tenant, api, format="json", fields=[{"name": n} for n in names])
     rows = [json.loads(line) for line in data.decode().splitlines()]
     assert len(rows) >= 23
+    assert not any("custom_password_hash" in row for row in rows)
+    # The tenant's own export command writes the hashes the API keeps back.
+    with_hashes = tmp_path / "with-hashes.ndjson"
+    with Progress(disable=True) as bar:
+        assert (
+            run_export(
+                tenant.app.state.tenant.sessions, with_hashes, fmt="json", fields=None, bar=bar
+            )
+            == 0
+        )
+    hashed = [json.loads(line) for line in with_hashes.read_text().splitlines()]
+    trips = [row for row in hashed if row["email"].startswith("trip")]
 
     other = start_tenant(tmp_path / "other", demo_users=0)
     try:
@@ -382,10 +396,24 @@ def test_an_export_imported_into_another_tenant_gives_the_same_users_who_sign_in
                 [copy] = by_email(target, person["email"])
                 for key in ("user_id", "name", "email_verified", "app_metadata", "user_metadata"):
                     assert copy[key] == source[key], key
+            # Without hashes the copies cannot sign in; the command's file gives them back.
+            with pytest.raises(httpx.HTTPStatusError):
+                password_token(other, "trip0@jobs.test", f"{PASSWORD}0")
+            again = imported(other, target, trips, upsert="true")
+            assert again["summary"]["updated"] == 3, again
             for i in range(3):
                 assert password_token(other, f"trip{i}@jobs.test", f"{PASSWORD}{i}")["id_token"]
     finally:
         other.stop()
+
+
+def test_an_export_over_the_api_never_carries_password_hashes(api: httpx.Client) -> None:
+    for name in ("custom_password_hash", "custom_password_hash.hash.value", "password_hash"):
+        answer = api.post(
+            "/jobs/users-exports", json={"format": "json", "fields": [{"name": name}]}
+        )
+        auth0_error(answer, 400, "invalid_body")
+        assert "userdesk tenant export" in answer.json()["message"]
 
 
 def test_every_job_type_reads_through_the_same_route(

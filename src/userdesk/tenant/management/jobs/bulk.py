@@ -11,9 +11,10 @@ Auth0's shapes (manage-users/user-migration/bulk-user-imports and bulk-user-expo
   optional ``connection_id``. Its file is a gzip; the job's ``location`` is a download link
   valid 60 seconds, signed anew on each read of the job.
 
-Auth0 never exports password hashes. Here an export carries them only when ``fields`` names
-``custom_password_hash`` (an export in that field imports back as users who sign in with the
-same passwords); the default fields leave them out.
+Auth0 never exports password hashes, and neither does this API: a ``read:users`` token is
+not enough to take every user's hash away. An export that asks for ``custom_password_hash``
+is a 400 naming ``userdesk tenant export``, which writes hashes to a private file on the
+tenant's own machine (its operator already holds the database).
 """
 
 from __future__ import annotations
@@ -121,9 +122,17 @@ def _users_file(data: bytes) -> list[Any]:
     return parsed
 
 
+HASH_FIELDS = frozenset(("custom_password_hash", "password_hash"))
+
+
 def export_fields(body: UsersExportJobCreate) -> list[ExportField]:
     if body.fields:
         chosen = [ExportField(f.name, f.export_as) for f in body.fields]
+        if any(f.name.split(".", 1)[0] in HASH_FIELDS for f in chosen):
+            raise BadRequest(
+                "Password hashes are not exported over the Management API; "
+                "`userdesk tenant export` on the tenant's machine writes them."
+            )
     else:
         names = CSV_DEFAULT_FIELDS if body.format == "csv" else API_JSON_FIELDS
         chosen = [ExportField(name) for name in names]
