@@ -10,8 +10,9 @@ export const toastHost = shallowRef<Component | null>(null);
 let hosted: Promise<void> | null = null;
 
 function host(): Promise<void> {
-  hosted ??= import("primevue/toast").then(
-    async (module) => {
+  hosted ??= Promise.all([import("primevue/toast"), import("./themeTools")]).then(
+    async ([module, { addToolTokens }]) => {
+      addToolTokens();
       toastHost.value = module.default;
       // The host mounts (and listens for messages) in the render after this change.
       await nextTick();
