@@ -24,16 +24,16 @@ KIB = 1024
 SIGNED_IN = ["src/session/auth0Start.ts", "src/session/StaffIdentity.vue"]
 
 # Gzip bytes (level 9) of the JavaScript a cold first visit downloads. Public pages stay
-# within 100 KiB, Users within 180 KiB and a user's page within 200 KiB (the sign-in SDK
-# alone is some 64 KiB of each); the audit page, still on PrimeVue's DataTable, is held
-# where it is.
+# within 100 KiB; staff pages are held a little above what they weigh (targets: Users
+# 180 KiB, a user's page 200 KiB; the sign-in SDK alone is some 64 KiB of each). The audit
+# page is still on PrimeVue's DataTable.
 BUDGETS: dict[str, tuple[list[str], int]] = {
     "home": (["src/pages/WelcomePage.vue"], 100 * KIB),
     "events": (["src/events/EventsPage.vue"], 100 * KIB),
     "about": (["src/pages/AboutPage.vue"], 100 * KIB),
-    "users": (["src/users/UsersPage.vue", *SIGNED_IN], 180 * KIB),
-    "user": (["src/users/detail/UserPage.vue", *SIGNED_IN], 192 * KIB),
-    "audit": (["src/audit/AuditPage.vue", *SIGNED_IN], 260 * KIB),
+    "users": (["src/users/UsersPage.vue", *SIGNED_IN], 176 * KIB),
+    "user": (["src/users/detail/UserPage.vue", *SIGNED_IN], 190 * KIB),
+    "audit": (["src/audit/AuditPage.vue", *SIGNED_IN], 258 * KIB),
 }
 
 
