@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import statistics
 import sys
 import tempfile
@@ -151,6 +152,9 @@ def main() -> None:
                 browser.close()
         finally:
             stack.stop()
+    # Wall times wait for a CPU on a shared machine: say how busy it was.
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"load average while timing: {load}")
     for label, runs in timings.items():
         print(
             f"navigation to {label}, signed in, cold cache, {args.runs} runs: "
