@@ -1,5 +1,4 @@
 import { updatePreset } from "@primeuix/themes";
-import avatar from "@primeuix/themes/aura/avatar";
 import badge from "@primeuix/themes/aura/badge";
 import iconfield from "@primeuix/themes/aura/iconfield";
 import inputtext from "@primeuix/themes/aura/inputtext";
@@ -8,12 +7,10 @@ import progressspinner from "@primeuix/themes/aura/progressspinner";
 import tag from "@primeuix/themes/aura/tag";
 
 /**
- * The tokens of the components every signed-in page shows: the header's avatar, tags and
- * popover, the Users page's search box and status tags, the wait for permissions. Tables,
+ * The tokens of the components every signed-in page shows: the header's tags and popover, the Users page's search box and status tags, the wait for permissions. Tables,
  * dialogs, forms, tabs and toasts add theirs with their code (`./themeTools.ts`).
  */
 export const workTokens = {
-  avatar,
   badge,
   iconfield,
   inputtext,
