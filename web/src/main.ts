@@ -1,4 +1,5 @@
 import { createApp, h, markRaw, watch } from "vue";
+import type { RouteLocationNormalized } from "vue-router";
 import PrimeVue from "primevue/config";
 import ToastService from "primevue/toastservice";
 import "./icons.css";
@@ -12,7 +13,7 @@ import { lazySession, mayHaveSession } from "./session/lazySession";
 import { SessionKey, type Session } from "./session/session";
 import { UserdeskPreset } from "./theme";
 import { RemoteAvatarsKey } from "./users/avatars";
-import { prefetchUsers, readUsersLastTime, rememberReadUsers, searchFor } from "./users/prefetch";
+import { prefetchUser, prefetchUsers, readUsersLastTime, rememberReadUsers, searchFor } from "./users/prefetch";
 import { readState } from "./users/urlState";
 
 async function start(): Promise<void> {
@@ -41,15 +42,16 @@ async function start(): Promise<void> {
   }, restoring);
   api = createDeskClient(() => session.accessToken());
   const router = createDeskRouter(session, {
-    // The users list is asked for while the page's code loads, not after it has mounted.
-    // Staff who could read users last time in this browser ask at once, beside `GET /api/me`;
-    // otherwise the request waits for the desk's answer, so a first sign-in does not spend
-    // the tenant's Management API rate limit on a search that may be refused, ahead of it.
+    // The users list (or the user a link opens) is asked for while the page's code loads, not
+    // after it has mounted. Staff who could read users last time in this browser ask at once,
+    // beside `GET /api/me`; otherwise the request waits for the desk's answer, so a first
+    // sign-in does not spend the tenant's Management API rate limit on a search that may be
+    // refused, ahead of it.
     signedIn: (to) => {
-      if (to.name !== "users" || !api) return;
-      const search = searchFor(readState(to.query));
+      const early = api && earlyRequest(api, to);
+      if (!early) return;
       if (readUsersLastTime()) {
-        prefetchUsers(api, search);
+        early();
         return;
       }
       const stop = watch(
@@ -57,7 +59,7 @@ async function start(): Promise<void> {
         (known) => {
           if (!known) return;
           queueMicrotask(() => stop());
-          if (api && session.permissions.value.includes("read:users")) prefetchUsers(api, search);
+          if (session.permissions.value.includes("read:users")) early();
         },
         { immediate: true },
       );
@@ -82,6 +84,17 @@ async function start(): Promise<void> {
   // the header says the session is being checked meanwhile).
   if (restoring && !returningFromAuth0()) await settledWithin(session, 1000);
   app.mount("#app");
+}
+
+/** The desk request a staff page starts with, to send before its code has loaded. */
+function earlyRequest(api: DeskClient, to: RouteLocationNormalized): (() => void) | null {
+  if (to.name === "users") {
+    const search = searchFor(readState(to.query));
+    return () => prefetchUsers(api, search);
+  }
+  const id = to.params.id;
+  if (to.name === "user" && typeof id === "string") return () => prefetchUser(api, id);
+  return null;
 }
 
 function returningFromAuth0(): boolean {
