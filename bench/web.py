@@ -7,9 +7,10 @@ script builds nothing), signs the admin in through the tenant's login page once,
   JavaScript and the CSS a first visit with a cold cache downloads: files, raw bytes, gzip
   bytes (level 6, as servers do) and the bytes the desk actually sent (it serves Brotli or
   gzip copies made at build time);
-- the time from navigation start to the first meaningful content, signed in, cold HTTP cache
-  each run (the page's own clock, ``performance.now()``): the first user row on Users, the
-  user's name on a user's page opened from a pasted link.
+- the time from navigation start to the first meaningful content, cold HTTP cache each run
+  (the page's own clock, ``performance.now()``): the welcome page's Log in button (anonymous),
+  and signed in the first user row on Users, the user's name on a user's page opened from a
+  pasted link, the first audit entry (or the note that there is none) on Audit.
 
     .venv/bin/python bench/web.py [--runs 5]
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import statistics
 import sys
 import tempfile
@@ -33,6 +35,13 @@ from tests.e2e.stack import CHROMIUM, CHROMIUM_ARGS, STATIC, Stack, start_stack 
 FIRST_ROW = "() => document.querySelector('tbody [data-testid=user-email]') && performance.now()"
 USER_NAME = (
     "() => document.querySelector('[data-testid=user-title]')?.textContent && performance.now()"
+)
+WELCOME_AT = (
+    "() => document.querySelector('[data-testid=welcome-log-in]') !== null && performance.now()"
+)
+AUDIT_AT = (
+    "() => document.querySelector('[data-testid=audit-actor], [data-testid=audit-empty]')"
+    " !== null && performance.now()"
 )
 EVENTS = "() => document.querySelector('[data-testid=events] a') !== null"
 WELCOME = "() => document.querySelector('[data-testid=welcome-log-in]') !== null"
@@ -141,19 +150,24 @@ def main() -> None:
                     scripts, styles = first_visit(browser, stack, path, ready, visit_state)
                     print(f"  {label:18s} JS  {scripts}")
                     print(f"  {'':18s} CSS {styles}")
-                for label, path, ready in (
-                    ("first user row (users)", "/users", FIRST_ROW),
-                    ("user's name (a user's page)", user_path, USER_NAME),
+                for label, path, ready, timed_state in (
+                    ("welcome's Log in (home), anonymous", "/", WELCOME_AT, None),
+                    ("first user row (users), signed in", "/users", FIRST_ROW, state),
+                    ("user's name (a user's page), signed in", user_path, USER_NAME, state),
+                    ("first audit entry (audit), signed in", "/audit", AUDIT_AT, state),
                 ):
                     timings[label] = [
-                        time_to(browser, stack, state, path, ready) for _ in range(args.runs)
+                        time_to(browser, stack, timed_state, path, ready) for _ in range(args.runs)
                     ]
                 browser.close()
         finally:
             stack.stop()
+    # Wall times wait for a CPU on a shared machine: say how busy it was.
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"load average while timing: {load}")
     for label, runs in timings.items():
         print(
-            f"navigation to {label}, signed in, cold cache, {args.runs} runs: "
+            f"navigation to {label}, cold cache, {args.runs} runs: "
             f"median {statistics.median(runs):.0f} ms, "
             f"min {min(runs):.0f} ms, max {max(runs):.0f} ms"
         )

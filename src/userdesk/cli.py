@@ -99,6 +99,14 @@ def tenant_serve(
     workers: Workers = 1,
     forwarded_allow_ips: ForwardedAllowIps = None,
     management_rate_limit: ManagementRateLimit = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            "--public-url",
+            help="The URL clients reach the tenant at, when it is not this host and port "
+            "(replicas behind a proxy)",
+        ),
+    ] = None,
 ) -> None:
     """Run the embedded tenant alone, for any app that speaks Auth0."""
     from userdesk.runner import Served, run, run_workers
@@ -108,7 +116,8 @@ def tenant_serve(
     scheme = "https" if tls else "http"
     shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::1") else host  # noqa: S104
     limits = _management_rate_limit(management_rate_limit) if management_rate_limit else {}
-    settings = _tenant_settings(data_dir, f"{scheme}://{shown_host}:{port}", **limits)
+    url = public_url.rstrip("/") if public_url else f"{scheme}://{shown_host}:{port}"
+    settings = _tenant_settings(data_dir, url, **limits)
     boot = _provision(settings)
     _announce_admin(boot.generated_admin_password, settings.admin_email)
     files = ensure_certificates(settings.data_dir) if tls else None

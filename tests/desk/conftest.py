@@ -7,11 +7,25 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.support.desk import RunningDesk, start_desk
+from tests.support.databases import AUDIT_BACKENDS, fresh_postgres_database
+from tests.support.desk import RunningDesk, desk_settings, start_desk
 from tests.support.servers import RunningTenant, start_tenant
 from tests.support.tokens import create_user_with_role, machine_token, password_token
 
 ROLES = ("Admin", "Support", "Auditor", "Viewer")
+# In a module marked so, each test that uses the desk's audit log (the ``desk`` fixture,
+# ``audit_url``) runs against SQLite, then against PostgreSQL.
+AUDIT_ON_BOTH = pytest.mark.audit_on_both
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if (
+        metafunc.definition.get_closest_marker("audit_on_both")
+        and "audit_backend" in metafunc.fixturenames
+    ):
+        metafunc.parametrize("audit_backend", AUDIT_BACKENDS, indirect=True, scope="session")
+
+
 STAFF_PASSWORD = "Staff-password-for-tests-1"
 
 
@@ -24,8 +38,33 @@ def desk_tenant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningTen
 
 
 @pytest.fixture(scope="session")
-def desk(desk_tenant: RunningTenant) -> Iterator[RunningDesk]:
-    running = start_desk(desk_tenant)
+def audit_postgres() -> Iterator[str]:
+    """A fresh PostgreSQL database for the session's audit log, dropped at the end."""
+    with fresh_postgres_database("audit") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def audit_backend(request: pytest.FixtureRequest) -> str:
+    """Where the ``desk`` fixture keeps its audit log: SQLite unless a module parametrizes it
+    (``pytestmark = AUDIT_ON_BOTH``) to run its tests on SQLite and on PostgreSQL."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def audit_url(audit_backend: str, request: pytest.FixtureRequest) -> str | None:
+    """The ``DATABASE_URL`` of the ``desk`` fixture (None: SQLite in its data directory)."""
+    if audit_backend == "postgresql":
+        return str(request.getfixturevalue("audit_postgres"))
+    return None
+
+
+@pytest.fixture(scope="session")
+def desk(desk_tenant: RunningTenant, audit_url: str | None) -> Iterator[RunningDesk]:
+    if audit_url is None:
+        running = start_desk(desk_tenant)
+    else:
+        running = start_desk(desk_settings(desk_tenant, database_url=audit_url))
     yield running
     running.stop()
 

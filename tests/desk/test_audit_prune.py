@@ -6,12 +6,17 @@ import asyncio
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from tests.support.databases import AUDIT_BACKENDS, fresh_postgres_database
 from userdesk.desk.audit import db as audit_db
 from userdesk.desk.audit.models import AuditEntry
 from userdesk.desk.audit.service import AuditLog
+from userdesk.desk.settings import Settings
 
 USERDESK = str(Path(sys.executable).with_name("userdesk"))
 
@@ -59,11 +64,29 @@ def audit_filter():  # type: ignore[no-untyped-def]
     return AuditFilter()
 
 
-def test_audit_prune_redacts_old_snapshots_and_keeps_the_record(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'audit.sqlite3'}"
+@pytest.fixture(params=AUDIT_BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """DATABASE_URL as an operator writes it: a SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'audit.sqlite3'}"
+        return
+    with fresh_postgres_database("prune") as url:
+        yield url
+
+
+def test_audit_prune_redacts_old_snapshots_and_keeps_the_record(
+    database_url: str, tmp_path: Path
+) -> None:
+    url = Settings(_env_file=None, database_url=database_url).audit_database_url  # type: ignore[call-arg]
     asyncio.run(_seed(url))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AUTH0_", "CLIENT_"))}
-    env.update({"DATABASE_URL": url, "USERDESK_AUDIT_SNAPSHOT_DAYS": "30"})
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "USERDESK_AUDIT_SNAPSHOT_DAYS": "30",
+            "USERDESK_DATA_DIR": str(tmp_path / "data"),
+        }
+    )
     result = subprocess.run(
         [USERDESK, "audit", "prune"], env=env, capture_output=True, text=True, timeout=60
     )

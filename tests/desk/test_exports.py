@@ -12,12 +12,16 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from tests.support.desk import RunningDesk, start_desk
 from tests.support.forge import Forge, Forgery
 from tests.support.servers import RunningTenant, start_tenant
 from tests.support.tokens import create_user_with_role, password_token
 from userdesk.tenant.provisioning.demo_users import DOMAINS, generate
+from userdesk.tenant.store.db import transaction
+from userdesk.tenant.store.mail import Job
+from userdesk.tenant.store.models import User
 
 DEMO = 2_500
 
@@ -147,3 +151,52 @@ def test_another_desk_process_on_the_same_data_directory_answers_for_an_export(
     assert seen.status_code == 200, seen.text
     assert (seen.json()["status"], seen.json()["exported"]) == ("completed", done["exported"])
     assert file.text == text
+
+
+def tenant_user_ids(tenant: RunningTenant) -> set[str]:
+    context = tenant.app.state.tenant
+    with transaction(context.read_sessions) as session:
+        return set(session.scalars(select(User.user_id)))
+
+
+def export_jobs(tenant: RunningTenant) -> list[Job]:
+    context = tenant.app.state.tenant
+    with transaction(context.read_sessions) as session:
+        return list(session.scalars(select(Job).where(Job.type == "users_export")))
+
+
+def test_an_export_without_a_search_goes_through_the_export_job_and_gives_everyone_once(
+    reader: httpx.Client, big_tenant: RunningTenant
+) -> None:
+    before = {job.id for job in export_jobs(big_tenant)}
+    done, text = export(reader, format="json")
+    users = [json.loads(line) for line in text.splitlines()]
+    ids = [user["user_id"] for user in users]
+    assert len(ids) == len(set(ids)) == done["exported"]
+    assert set(ids) == tenant_user_ids(big_tenant)
+    assert "bulk export job" in done["message"]
+    [job] = [job for job in export_jobs(big_tenant) if job.id not in before]
+    assert job.status == "completed" and job.format == "json"
+    # The whole user, with the ids the rest of the Management API uses.
+    demo = {user["user_id"]: user for user in demo_users()}
+    sample = next(user for user in users if user["user_id"] in demo)
+    expected = demo[sample["user_id"]]
+    assert sample["email"] == expected["email"]
+    assert sample["app_metadata"] == expected["app_metadata"]
+    assert sample["identities"][0]["provider"] == "auth0"
+    assert "password_hash" not in text and "custom_password_hash" not in text
+
+
+def test_a_csv_export_without_a_search_keeps_the_desks_columns(
+    reader: httpx.Client, big_tenant: RunningTenant, export_desk: RunningDesk
+) -> None:
+    done, text = export(
+        reader, format="csv", fields=["user_id", "email", "created_at", "app_metadata.plan"]
+    )
+    lines = text.splitlines()
+    assert lines[0] == "user_id,email,created_at,app_metadata.plan"
+    rows = list(csv.reader(io.StringIO("\n".join(lines[1:]))))
+    assert len(rows) == done["exported"] == len(tenant_user_ids(big_tenant))
+    assert {row[0] for row in rows} == {"'" + user_id for user_id in tenant_user_ids(big_tenant)}
+    assert all(row[2].endswith("Z") for row in rows)
+    assert not list((export_desk.settings.data_dir / "exports").glob("*.job.gz"))

@@ -3,17 +3,21 @@ and refused writes are on record."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from urllib.parse import quote
 
 import httpx
 import pytest
 
-from tests.desk.conftest import STAFF_PASSWORD
+from tests.desk.conftest import AUDIT_ON_BOTH, STAFF_PASSWORD
 from tests.desk.test_token_source import DeskClock
 from tests.support.desk import RunningDesk, start_desk
 from tests.support.servers import RunningTenant, start_tenant
 from tests.support.tokens import create_user_with_role, machine_token, password_token
+
+# The audit entries these tests read back are written to SQLite, then to PostgreSQL.
+pytestmark = AUDIT_ON_BOTH
 
 
 def staff_member(tenant: RunningTenant, email: str, role: str) -> tuple[str, str]:
@@ -68,7 +72,9 @@ def test_a_removed_staff_members_token_is_refused_within_a_minute(
 def test_staff_cannot_delete_their_own_account(
     desk: RunningDesk, desk_tenant: RunningTenant
 ) -> None:
-    user_id, token = staff_member(desk_tenant, "self.deleter@userdesk.test", "Admin")
+    user_id, token = staff_member(
+        desk_tenant, f"self.deleter.{uuid.uuid4().hex[:8]}@userdesk.test", "Admin"
+    )
     with desk.client(token) as client:
         answer = client.delete(f"/api/users/{user_id}")
         assert answer.status_code == 409
@@ -82,7 +88,7 @@ def test_staff_cannot_delete_their_own_account(
 def test_a_refused_delete_is_audited_as_denied(
     desk: RunningDesk, desk_tenant: RunningTenant, staff_tokens: dict[str, str]
 ) -> None:
-    target, _ = staff_member(desk_tenant, "denied.target@userdesk.test", "Viewer")
+    target, _ = staff_member(desk_tenant, f"denied.{uuid.uuid4().hex[:8]}@userdesk.test", "Viewer")
     with desk.client(staff_tokens["Viewer"]) as client:
         assert client.delete(f"/api/users/{target}").status_code == 403
     with desk.client(staff_tokens["Admin"]) as client:

@@ -8,10 +8,13 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.desk.conftest import STAFF_PASSWORD, as_role
+from tests.desk.conftest import AUDIT_ON_BOTH, STAFF_PASSWORD, as_role
 from tests.support.desk import RunningDesk
 from tests.support.servers import RunningTenant
 from tests.support.tokens import CONNECTION, create_user_with_role, token_request
+
+# The audit entries these tests read back are written to SQLite, then to PostgreSQL.
+pytestmark = AUDIT_ON_BOTH
 
 
 def new_user(tenant: RunningTenant) -> tuple[str, str]:

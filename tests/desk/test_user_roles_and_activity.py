@@ -10,11 +10,14 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.desk.conftest import STAFF_PASSWORD, as_role
+from tests.desk.conftest import AUDIT_ON_BOTH, STAFF_PASSWORD, as_role
 from tests.desk.test_user_actions import last_entry, new_user, sign_in
 from tests.support.desk import RunningDesk, start_desk
 from tests.support.servers import RunningTenant, start_tenant
 from tests.support.tokens import create_user_with_role, password_token, token_request
+
+# The audit entries these tests read back are written to SQLite, then to PostgreSQL.
+pytestmark = AUDIT_ON_BOTH
 
 
 def role_id(client: httpx.Client, name: str) -> str:

@@ -8,10 +8,13 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.desk.conftest import STAFF_PASSWORD, as_role
+from tests.desk.conftest import AUDIT_ON_BOTH, STAFF_PASSWORD, as_role
 from tests.support.desk import RunningDesk, start_desk
 from tests.support.servers import RunningTenant, start_tenant
 from tests.support.tokens import create_user_with_role, password_token
+
+# The audit entries these tests read back are written to SQLite, then to PostgreSQL.
+pytestmark = AUDIT_ON_BOTH
 
 
 def _new_user(tenant: RunningTenant) -> tuple[str, str]:

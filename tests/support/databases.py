@@ -1,54 +1,71 @@
-"""Fresh databases for tests: a SQLite file, or a PostgreSQL database made for the occasion.
+"""Real databases for tests: a fresh, uniquely named PostgreSQL database, dropped afterwards,
+or a SQLite file, for the tenant's store.
 
-``USERDESK_TEST_POSTGRES`` names the server's maintenance database (default: the local
-server's ``postgres`` database, trust authentication). Each database made here has a unique
-name and is dropped afterwards, whoever still holds a connection to it.
+The server is the machine's (127.0.0.1:5432, trust authentication, user ``postgres``);
+``USERDESK_TEST_POSTGRES`` points the tests at another one.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg import sql
-from sqlalchemy.engine import make_url
 
-SERVER = os.environ.get("USERDESK_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
-# The stores a test marked ``both_stores`` runs on (pytest --stores=sqlite to leave one out).
+SERVER = os.environ.get("USERDESK_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+
+# The audit log's databases, each test parametrized over both runs on each.
+AUDIT_BACKENDS = ("sqlite", "postgresql")
+# The tenant's stores a test marked ``both_stores`` runs on (pytest --stores=sqlite: one).
 STORES = ("sqlite", "postgresql")
 
 
 @contextmanager
-def postgres_database(prefix: str = "userdesk_test") -> Iterator[str]:
-    """A new, empty PostgreSQL database; yields its ``postgresql://`` URL."""
-    name = f"{prefix}_{secrets.token_hex(6)}"
-    try:
-        admin = psycopg.connect(SERVER, autocommit=True)
-    except psycopg.OperationalError as exc:
-        raise RuntimeError(
-            f"no PostgreSQL server for the tests at USERDESK_TEST_POSTGRES ({exc}); start one, "
-            "or leave PostgreSQL out with pytest --stores=sqlite"
-        ) from None
-    with admin:
+def fresh_postgres_database(purpose: str) -> Iterator[str]:
+    """A new empty database for ``purpose``; yields its plain ``postgresql://`` URL."""
+    name = f"userdesk_test_{purpose}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        yield make_url(SERVER).set(database=name).render_as_string(hide_password=False)
+        yield f"{SERVER}/{name}"
     finally:
-        with psycopg.connect(SERVER, autocommit=True) as admin:
+        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
             admin.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+def query(url: str, statement: str, parameters: dict[str, Any] | None = None) -> list[Any]:
+    """Rows of ``statement`` (SQLAlchemy text, ``:name`` parameters) on the database at ``url``.
+
+    Any of the desk's URL forms (``sqlite+aiosqlite://``, ``postgresql+psycopg://``...) is
+    read through the matching sync driver, as another process reading the database would.
+    """
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    sync = parsed.set(
+        drivername="sqlite" if parsed.get_backend_name() == "sqlite" else "postgresql+psycopg"
+    )
+    engine = create_engine(sync)
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(statement), parameters or {})]
+    finally:
+        engine.dispose()
 
 
 @contextmanager
 def store_url(store: str, directory: Path) -> Iterator[str]:
     """The URL of an empty tenant store of kind ``store`` ("sqlite" or "postgresql")."""
     if store == "postgresql":
-        with postgres_database() as url:
+        with fresh_postgres_database("tenant") as url:
             yield url
     else:
         yield f"sqlite:///{directory / 'tenant.sqlite3'}"

@@ -39,10 +39,15 @@ class RunningDesk:
 
 
 def desk_settings(tenant: RunningTenant, **overrides: Any) -> Any:
-    """Settings for a desk in front of ``tenant``, its audit database in the tenant's data dir."""
+    """Settings for a desk in front of ``tenant``, its audit database in the tenant's data dir.
+
+    ``database_url`` and ``redis_url`` go through the settings' own validation (a plain
+    ``postgresql://`` URL gets its async driver as it does from the environment).
+    """
     from userdesk.desk.settings import Settings
 
-    base = Settings(_env_file=None, data_dir=tenant.data_dir)  # type: ignore[call-arg]
+    read = {k: overrides.pop(k) for k in ("database_url", "redis_url") if k in overrides}
+    base = Settings(_env_file=None, data_dir=tenant.data_dir, **read)  # type: ignore[call-arg]
     settings = base.for_embedded_tenant(tenant.config)
     return settings.model_copy(update=overrides) if overrides else settings
 

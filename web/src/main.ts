@@ -1,4 +1,5 @@
-import { createApp, h, watch } from "vue";
+import { createApp, h, markRaw, watch } from "vue";
+import type { RouteLocationNormalized } from "vue-router";
 import PrimeVue from "primevue/config";
 import ToastService from "primevue/toastservice";
 import "./icons.css";
@@ -9,10 +10,10 @@ import { createDeskClient, type DeskClient } from "./api/client";
 import { loadConfig } from "./config";
 import { createDeskRouter, preloadPage } from "./router";
 import { lazySession, mayHaveSession } from "./session/lazySession";
-import { SessionKey } from "./session/session";
+import { SessionKey, type Session } from "./session/session";
 import { UserdeskPreset } from "./theme";
 import { RemoteAvatarsKey } from "./users/avatars";
-import { prefetchUsers, readUsersLastTime, rememberReadUsers, searchFor } from "./users/prefetch";
+import { prefetchUser, prefetchUsers, readUsersLastTime, rememberReadUsers, searchFor } from "./users/prefetch";
 import { readState } from "./users/urlState";
 
 async function start(): Promise<void> {
@@ -24,6 +25,7 @@ async function start(): Promise<void> {
     preloadPage(window.location.pathname);
   }
   const config = await loadConfig();
+  const restoring = mayHaveSession(config.clientId);
   // The sign-in SDK is a chunk of its own: loaded at once when this browser may have a
   // session to restore, otherwise only for Log in or a staff page (`lazySession`).
   const app = createApp(App);
@@ -37,18 +39,19 @@ async function start(): Promise<void> {
       if (!data) throw new Error("The desk did not say what you may do.");
       return { permissions: data.permissions, roles: data.roles.map((role) => role.name), sub: data.sub };
     });
-  }, mayHaveSession(config.clientId));
+  }, restoring);
   api = createDeskClient(() => session.accessToken());
   const router = createDeskRouter(session, {
-    // The users list is asked for while the page's code loads, not after it has mounted.
-    // Staff who could read users last time in this browser ask at once, beside `GET /api/me`;
-    // otherwise the request waits for the desk's answer, so a first sign-in does not spend
-    // the tenant's Management API rate limit on a search that may be refused, ahead of it.
+    // The users list (or the user a link opens) is asked for while the page's code loads, not
+    // after it has mounted. Staff who could read users last time in this browser ask at once,
+    // beside `GET /api/me`; otherwise the request waits for the desk's answer, so a first
+    // sign-in does not spend the tenant's Management API rate limit on a search that may be
+    // refused, ahead of it.
     signedIn: (to) => {
-      if (to.name !== "users" || !api) return;
-      const search = searchFor(readState(to.query));
+      const early = api && earlyRequest(api, to);
+      if (!early) return;
       if (readUsersLastTime()) {
-        prefetchUsers(api, search);
+        early();
         return;
       }
       const stop = watch(
@@ -56,7 +59,7 @@ async function start(): Promise<void> {
         (known) => {
           if (!known) return;
           queueMicrotask(() => stop());
-          if (api && session.permissions.value.includes("read:users")) prefetchUsers(api, search);
+          if (session.permissions.value.includes("read:users")) early();
         },
         { immediate: true },
       );
@@ -67,12 +70,49 @@ async function start(): Promise<void> {
   // The router goes first: auth0-vue sends the visitor back to `appState.target` through it.
   app
     .use(router)
-    .use(PrimeVue, { theme: { preset: UserdeskPreset, options: { darkModeSelector: ".dark-mode" } } })
+    // The preset is read, never changed in place: kept out of Vue's reactivity, PrimeVue's
+    // deep watch of its configuration does not walk (and proxy) every token at start.
+    .use(PrimeVue, { theme: { preset: markRaw(UserdeskPreset), options: { darkModeSelector: ".dark-mode" } } })
     .use(ToastService)
     .provide(SessionKey, session)
     .provide(ApiKey, api)
-    .provide(RemoteAvatarsKey, config.remoteAvatars)
-    .mount("#app");
+    .provide(RemoteAvatarsKey, config.remoteAvatars);
+  // Restoring a session from this browser's cache needs no network: the sign-in SDK goes
+  // first, so its token starts the desk requests (`signedIn` above) and the app's first
+  // render runs while the desk answers rather than ahead of the requests. Never for long,
+  // and not when Auth0 has just sent the visitor back (the code exchange is a round trip:
+  // the header says the session is being checked meanwhile).
+  if (restoring && !returningFromAuth0()) await settledWithin(session, 1000);
+  app.mount("#app");
+}
+
+/** The desk request a staff page starts with, to send before its code has loaded. */
+function earlyRequest(api: DeskClient, to: RouteLocationNormalized): (() => void) | null {
+  if (to.name === "users") {
+    const search = searchFor(readState(to.query));
+    return () => prefetchUsers(api, search);
+  }
+  const id = to.params.id;
+  if (to.name === "user" && typeof id === "string") return () => prefetchUser(api, id);
+  return null;
+}
+
+function returningFromAuth0(): boolean {
+  const params = new URLSearchParams(window.location.search);
+  return params.has("state") && (params.has("code") || params.has("error"));
+}
+
+/** Resolves once the session is restored (or not), or after `ms` at the latest. */
+function settledWithin(session: Session, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = window.setTimeout(done, ms);
+    const stop = watch(session.isLoading, (loading) => loading || done(), { immediate: true });
+    function done(): void {
+      window.clearTimeout(timer);
+      queueMicrotask(() => stop());
+      resolve();
+    }
+  });
 }
 
 start().catch((error: unknown) => {

@@ -31,6 +31,7 @@ from userdesk.desk.context import DeskContext
 from userdesk.desk.directory.actors import ActorEmails
 from userdesk.desk.directory.client import ManagementClient, RetryPolicy
 from userdesk.desk.directory.gateway import DirectoryGateway
+from userdesk.desk.directory.shared_token import SharedTokens
 from userdesk.desk.directory.tokens import (
     SHARED_TOKEN_FILE,
     ClientCredentials,
@@ -44,10 +45,12 @@ from userdesk.desk.exports.service import ExportService
 from userdesk.desk.head import HeadAsGet
 from userdesk.desk.logs.routes import router as logs_router
 from userdesk.desk.mail.routes import router as mail_router
+from userdesk.desk.news import CacheNews
 from userdesk.desk.roles.routes import router as roles_router
 from userdesk.desk.security import install_security_headers
 from userdesk.desk.sessions.routes import router as sessions_router
 from userdesk.desk.settings import Settings, SettingsError, load_settings
+from userdesk.desk.shared import SharedState
 from userdesk.desk.staff.accounts import StaffAccounts
 from userdesk.desk.staff.routes import router as staff_router
 from userdesk.desk.staff.service import StaffService
@@ -128,14 +131,22 @@ def create_app(
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
             headers={"User-Agent": f"userdesk/{__version__}"},
         ) as http:
+            news = CacheNews()
+            redis_url = settings.redis_url
+            shared = (
+                SharedState(redis_url.get_secret_value(), settings.redis_prefix, news)
+                if redis_url is not None
+                else None
+            )
             tokens = TokenSource(
                 http,
                 credentials,
                 **({"clock": clock} if clock else {}),
                 shared=TokenFile(shared_token) if shared_token else None,
+                redis=SharedTokens(shared, credentials.identity) if shared else None,
             )
             directory = DirectoryGateway(
-                ManagementClient(http, f"{settings.origin}/api/v2", tokens, retry)
+                ManagementClient(http, f"{settings.origin}/api/v2", tokens, retry), news
             )
             actors = ActorEmails(directory)
             app.state.desk = DeskContext(
@@ -144,9 +155,10 @@ def create_app(
                 tokens=tokens,
                 directory=directory,
                 verifier=TokenVerifier(
-                    JwksCache(http, f"{settings.origin}/.well-known/jwks.json"),
+                    JwksCache(http, f"{settings.origin}/.well-known/jwks.json", news),
                     issuer=settings.issuer,
                     audience=audience,
+                    news=news,
                 ),
                 audit_engine=engine,
                 audit=AuditLog(
@@ -155,8 +167,11 @@ def create_app(
                 ),
                 actors=actors,
                 staff=StaffService(directory, actors),
-                accounts=StaffAccounts(directory, **({"clock": clock} if clock else {})),
+                accounts=StaffAccounts(directory, **({"clock": clock} if clock else {}), news=news),
+                shared=shared,
             )
+            if shared is not None:
+                shared.start()
             app.state.exports = ExportService(directory, settings.data_dir)
             pruning = asyncio.create_task(
                 _prune_daily(app.state.desk.audit, timedelta(days=settings.audit_snapshot_days))
@@ -165,6 +180,8 @@ def create_app(
                 yield
             finally:
                 pruning.cancel()
+                if shared is not None:
+                    await shared.close()
                 await app.state.exports.close()
                 await engine.dispose()
                 if write_engine is not None:

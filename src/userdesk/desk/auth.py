@@ -25,12 +25,16 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from userdesk.desk.errors import InvalidToken, MissingPermission, UpstreamUnavailable
+from userdesk.desk.news import CacheNews
 from userdesk.permissions import Permission, effective
 
 LEEWAY_SECONDS = 30
 JWKS_TTL = 600.0
 JWKS_MIN_REFETCH = 10.0
 VERIFIED_TOKENS = 10_000
+# Cache news (news.py): a replica saw the issuer withdraw a signing key. The key of the news
+# is the set of key ids now published, so a replica that has that set already keeps it.
+KEYS_NEWS = "signing-keys"
 
 
 @dataclass(frozen=True)
@@ -45,12 +49,21 @@ class Staff:
 
 
 class JwksCache:
-    def __init__(self, http: httpx.AsyncClient, jwks_url: str) -> None:
+    def __init__(
+        self, http: httpx.AsyncClient, jwks_url: str, news: CacheNews | None = None
+    ) -> None:
         self._http = http
         self._url = jwks_url
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at: float | None = None
         self._lock = asyncio.Lock()
+        self._news = news
+        if news is not None:
+            news.on(KEYS_NEWS, self._heard)
+
+    def _heard(self, key_ids: str) -> None:
+        if key_ids != _key_ids(self._keys):
+            self._fetched_at = None  # read the set again before the next verification
 
     async def key_for(self, kid: str | None) -> jwt.PyJWK:
         now = time.monotonic()
@@ -91,8 +104,16 @@ class JwksCache:
                 raise UpstreamUnavailable(
                     f"Cannot fetch the identity provider's signing keys from {self._url}"
                 ) from exc
+            withdrawn = bool(self._keys.keys() - keys.keys())
             self._keys = keys
             self._fetched_at = time.monotonic()
+            if withdrawn and self._news is not None:
+                # Tokens signed with a withdrawn key must stop verifying on every replica.
+                self._news.announce(KEYS_NEWS, _key_ids(keys))
+
+
+def _key_ids(keys: dict[str, jwt.PyJWK]) -> str:
+    return " ".join(sorted(keys))
 
 
 def _signing_keys(document: Any) -> dict[str, jwt.PyJWK]:
@@ -112,13 +133,23 @@ def _signing_keys(document: Any) -> dict[str, jwt.PyJWK]:
 
 
 class TokenVerifier:
-    def __init__(self, jwks: JwksCache, issuer: str, audience: str, clock: Any = time.time) -> None:
+    def __init__(
+        self,
+        jwks: JwksCache,
+        issuer: str,
+        audience: str,
+        clock: Any = time.time,
+        news: CacheNews | None = None,
+    ) -> None:
         self._jwks = jwks
         self._issuer = issuer
         self._audience = audience
         self._clock = clock
         # SHA-256 of a verified token -> (the end of its life, leeway included; the staff).
         self._verified: OrderedDict[bytes, tuple[float, Staff]] = OrderedDict()
+        if news is not None:
+            # Signing keys withdrawn: what verified with them must be checked again.
+            news.on(KEYS_NEWS, lambda _key_ids: self._verified.clear())
 
     async def verify(self, token: str) -> Staff:
         key = hashlib.sha256(token.encode()).digest()

@@ -15,6 +15,7 @@ from userdesk.desk.directory.actors import ActorEmails
 from userdesk.desk.directory.gateway import DirectoryGateway
 from userdesk.desk.directory.tokens import TokenSource
 from userdesk.desk.settings import Settings
+from userdesk.desk.shared import SharedState
 from userdesk.desk.staff.accounts import StaffAccounts
 from userdesk.desk.staff.service import StaffService
 
@@ -31,6 +32,8 @@ class DeskContext:
     actors: ActorEmails
     staff: StaffService
     accounts: StaffAccounts
+    # Redis, when REDIS_URL is set: what replicas share (shared.py).
+    shared: SharedState | None = None
 
 
 def _context(request: Request) -> DeskContext:

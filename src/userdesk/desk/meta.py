@@ -13,7 +13,10 @@ router = APIRouter(prefix="/api", tags=["meta"])
 
 
 class HealthRead(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "degraded"] = Field(
+        description="degraded: serving, but without the shared state replicas rely on"
+    )
+    reason: str | None = Field(default=None, description="Why the desk is degraded")
 
 
 class ConfigRead(BaseModel):
@@ -27,8 +30,18 @@ class ConfigRead(BaseModel):
     )
 
 
-@router.get("/health", response_model=HealthRead, summary="The desk is up")
-async def health() -> HealthRead:
+@router.get(
+    "/health",
+    response_model=HealthRead,
+    response_model_exclude_none=True,
+    summary="The desk is up (degraded: without the shared state, and why)",
+)
+async def health(desk: Desk) -> HealthRead:
+    # Asks Redis (one PING) each time, so a recovery shows at the next check.
+    shared = desk.shared
+    reason = await shared.health() if shared is not None else None
+    if reason is not None:
+        return HealthRead(status="degraded", reason=reason)
     return HealthRead(status="ok")
 
 

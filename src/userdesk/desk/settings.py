@@ -43,6 +43,14 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_URL", "database_url")
     )
+    # Shared state for several replicas (the Management token, cache news); none: one machine.
+    redis_url: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("REDIS_URL", "USERDESK_REDIS_URL", "redis_url")
+    )
+    # Keys in Redis start with this, so several deployments (or test runs) can share a server.
+    redis_prefix: str = Field(
+        default="userdesk", min_length=1, validation_alias="USERDESK_REDIS_PREFIX"
+    )
     # Origins allowed to call the desk API from other sites; none by default (the SPA is
     # served by the desk itself, so it never needs CORS).
     cors_origins: Annotated[list[str], NoDecode] = Field(
@@ -79,6 +87,8 @@ class Settings(BaseSettings):
     def _consistent(self) -> Settings:
         if self.database_url is not None:
             self.database_url = _async_database_url(self.database_url)
+        if self.redis_url is not None:
+            self.redis_url = _check_redis_url(self.redis_url)
         if self.auth0_domain is not None:
             self.auth0_domain = _check_domain(self.auth0_domain)
             missing = [name for name in _REQUIRED_WITH_DOMAIN if not self._value_of(name)]
@@ -155,7 +165,22 @@ def _check_domain(value: str) -> str:
 
 
 # The audit log runs on SQLAlchemy's asyncio engine: plain URLs get the usual async driver.
-_ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+# psycopg 3 serves PostgreSQL both ways (the async engine, and sync tools and tests).
+_ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+psycopg",
+    "postgres": "postgresql+psycopg",
+}
+
+
+def _check_redis_url(value: SecretStr) -> SecretStr | None:
+    url = value.get_secret_value().strip()
+    if not url:
+        return None
+    if urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+        # The URL may hold a password: name the variable, not the value.
+        raise ValueError("REDIS_URL must be a redis://, rediss:// or unix:// URL")
+    return SecretStr(url)
 
 
 def _async_database_url(value: str) -> str:

@@ -13,8 +13,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from userdesk.tenant.keys import KeyRing
+from userdesk.tenant.management.jobs.runner import JobRunner
 from userdesk.tenant.oidc.cors import WebOrigins
 from userdesk.tenant.settings import TenantSettings
+from userdesk.tenant.shared import TenantShared
 from userdesk.tenant.store.db import make_read_sessionmaker
 
 
@@ -29,11 +31,18 @@ class TenantContext:
     # a time anyway, and a waiter on this lock wakes the moment the writer ends, where one
     # waiting in SQLite's busy handler polls with sleeps that grow to 100 ms.
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Redis, when REDIS_URL is set: counters and cache news the replicas share.
+    shared: TenantShared | None = None
 
     @cached_property
     def read_sessions(self) -> sessionmaker[Session]:
         """Sessions for requests that only read (no write lock on SQLite)."""
         return make_read_sessionmaker(self.engine)
+
+    @cached_property
+    def jobs(self) -> JobRunner:
+        """The bulk jobs this process runs."""
+        return JobRunner(self.sessions, self.read_sessions, self.write_lock, self.settings.data_dir)
 
     @property
     def issuer(self) -> str:

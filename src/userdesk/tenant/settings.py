@@ -46,11 +46,26 @@ class TenantSettings(BaseSettings):
     # Staff tokens for the desk API live an hour: a removed staff member's token stops working
     # soon even where the desk cannot ask the directory (the SPA refreshes them silently).
     desk_token_lifetime: int = 3600
+    # Seconds an export job's download link works (Auth0's: 60), and the largest users file
+    # a bulk import takes (Auth0's: 512000 bytes).
+    export_link_ttl: int = Field(default=60, ge=1)
+    import_max_bytes: int = Field(default=512_000, ge=1)
+    # Not DATABASE_URL: that is the desk's audit database. (Environment names match without
+    # regard to case, so the field's own name is no alias here; populate_by_name takes it.)
     database_url: str | None = Field(
         default=None,
-        validation_alias=AliasChoices(
-            "TENANT_DATABASE_URL", "USERDESK_TENANT_DATABASE_URL", "database_url"
-        ),
+        validation_alias=AliasChoices("TENANT_DATABASE_URL", "USERDESK_TENANT_DATABASE_URL"),
+    )
+
+    # Counters and cache news shared by replicas (shared.py); None: each process its own.
+    redis_url: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("TENANT_REDIS_URL", "USERDESK_TENANT_REDIS_URL", "REDIS_URL"),
+    )
+    redis_prefix: str = Field(
+        default="userdesk",
+        min_length=1,
+        validation_alias="USERDESK_REDIS_PREFIX",
     )
 
     @property

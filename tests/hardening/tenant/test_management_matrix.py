@@ -61,6 +61,9 @@ SCOPES: dict[RouteKey, set[str]] = {
     R("POST", "/api/v2/tickets/email-verification"): {"create:user_tickets"},
     R("POST", "/api/v2/jobs/verification-email"): {"update:users"},
     R("GET", "/api/v2/jobs/{job_id}"): {"create:users", "read:users"},
+    R("GET", "/api/v2/jobs/{job_id}/errors"): {"create:users", "read:users"},
+    R("POST", "/api/v2/jobs/users-imports"): {"create:users"},
+    R("POST", "/api/v2/jobs/users-exports"): {"read:users"},
 }
 
 MISSING_USER = "auth0|000000000000000000000000"
@@ -111,6 +114,9 @@ def request_for(route: RouteKey, tag: str, api: str) -> dict[str, Any]:
         R("POST", "/api/v2/tickets/password-change"): {"user_id": MISSING_USER},
         R("POST", "/api/v2/tickets/email-verification"): {"user_id": MISSING_USER},
         R("POST", "/api/v2/jobs/verification-email"): {"user_id": MISSING_USER},
+        # A JSON body where a multipart one belongs: refused for want of a users file.
+        R("POST", "/api/v2/jobs/users-imports"): {"connection_id": MISSING_CONNECTION},
+        R("POST", "/api/v2/jobs/users-exports"): {"format": "json", "limit": 1},
     }
     params: dict[RouteKey, dict[str, str]] = {
         R("GET", "/api/v2/users-by-email"): {"email": "nobody@mgmt-matrix.test"},

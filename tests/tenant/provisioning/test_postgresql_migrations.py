@@ -18,13 +18,13 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
-from tests.support.databases import postgres_database
+from tests.support.databases import fresh_postgres_database
 from userdesk.tenant.store.db import alembic_config, make_engine
 
 
 @pytest.fixture
 def database(postgresql_selected: None) -> Iterator[str]:
-    with postgres_database("userdesk_migrate") as url:
+    with fresh_postgres_database("migrate") as url:
         yield url
 
 

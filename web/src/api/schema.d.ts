@@ -8,7 +8,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The desk is up */
+        /** The desk is up (degraded: without the shared state, and why) */
         get: operations["health_api_health_get"];
         put?: never;
         post?: never;
@@ -561,9 +561,15 @@ export interface components {
         HealthRead: {
             /**
              * Status
-             * @constant
+             * @description degraded: serving, but without the shared state replicas rely on
+             * @enum {string}
              */
-            status: "ok";
+            status: "ok" | "degraded";
+            /**
+             * Reason
+             * @description Why the desk is degraded
+             */
+            reason?: string | null;
         };
         /** IdentityRead */
         IdentityRead: {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { defineComponent, h, ref } from "vue";
 import { mountWithUi, sessionWith } from "@/testing/mount";
 import UsersTable from "@/users/UsersTable.vue";
@@ -13,10 +13,11 @@ const Protected = defineComponent({
 });
 
 describe("PermissionGate", () => {
-  it("explains which permission is missing, naming the roles held, instead of showing the page", () => {
+  it("explains which permission is missing, naming the roles held, instead of showing the page", async () => {
     const wrapper = mountWithUi(Protected, { session: sessionWith(["read:audit"], true, ["Archivist"]) });
     expect(wrapper.find("[data-testid=secret]").exists()).toBe(false);
-    const note = wrapper.get("[data-testid=missing-permission]").text();
+    // The explanation's Message is a chunk of its own, loaded when it shows.
+    const note = (await vi.waitFor(() => wrapper.get("[data-testid=missing-permission]"))).text();
     expect(note).toContain("You need the read:users permission to see and search users.");
     expect(note).toContain("Your roles (Archivist) do not include it.");
     // Role names belong to each tenant: the gate suggests none of its own.
@@ -24,9 +25,10 @@ describe("PermissionGate", () => {
     wrapper.unmount();
   });
 
-  it("says so when the staff member holds no role at all", () => {
+  it("says so when the staff member holds no role at all", async () => {
     const wrapper = mountWithUi(Protected, { session: sessionWith([]) });
-    expect(wrapper.get("[data-testid=missing-permission]").text()).toContain("You hold no role yet.");
+    const note = await vi.waitFor(() => wrapper.get("[data-testid=missing-permission]"));
+    expect(note.text()).toContain("You hold no role yet.");
     wrapper.unmount();
   });
 
@@ -51,11 +53,12 @@ describe("PermissionGate", () => {
     wrapper.unmount();
   });
 
-  it("says the permissions could not be read rather than that one is missing", () => {
+  it("says the permissions could not be read rather than that one is missing", async () => {
     const session = { ...sessionWith([]), permissionsError: ref("The desk could not be reached: check your connection.") };
     const wrapper = mountWithUi(Protected, { session });
+    const alert = await vi.waitFor(() => wrapper.get("[role=alert]"));
     expect(wrapper.find("[data-testid=missing-permission]").exists()).toBe(false);
-    expect(wrapper.get("[role=alert]").text()).toContain("could not read your permissions");
+    expect(alert.text()).toContain("could not read your permissions");
     wrapper.unmount();
   });
 });

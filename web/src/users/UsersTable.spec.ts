@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { mountWithUi } from "@/testing/mount";
 import UsersTable from "./UsersTable.vue";
 import type { DeskUser } from "./api";
@@ -104,18 +104,22 @@ describe("UsersTable", () => {
   it("shows the loading state", () => {
     const wrapper = table({ users: [], total: 0, loading: true });
     expect(wrapper.get("[data-testid=users-summary]").text()).toBe("Loading users…");
-    expect(wrapper.find(".p-datatable-mask").exists()).toBe(true);
+    expect(wrapper.find("[data-testid=users-loading]").exists()).toBe(true);
+    expect(wrapper.get("table").attributes("aria-busy")).toBe("true");
+    expect(wrapper.find("[data-testid=users-empty]").exists()).toBe(false);
     wrapper.unmount();
   });
 
   it("says what went wrong, only that, and offers to try again", async () => {
     const wrapper = table({ users: [], total: 0, error: "Rate limited: try again in 5 s." });
+    // The error's Message is a chunk of its own, loaded when an error shows.
+    await vi.waitFor(() => wrapper.get("[data-testid=users-error]"));
     expect(wrapper.get("[data-testid=users-error]").text()).toContain("try again in 5 s");
     expect(wrapper.get("[role=alert]").text()).toContain("try again in 5 s");
     expect(wrapper.get("[data-testid=users-summary]").text()).toBe("");
     expect(wrapper.find("[data-testid=users-empty]").exists()).toBe(false);
     expect(wrapper.text()).not.toContain("No users");
-    expect(wrapper.find(".p-paginator").exists()).toBe(false);
+    expect(wrapper.find("[data-testid=users-paginator]").exists()).toBe(false);
     await wrapper.get("[data-testid=users-error] button").trigger("click");
     expect(wrapper.emitted("retry")).toHaveLength(1);
     wrapper.unmount();
@@ -123,6 +127,7 @@ describe("UsersTable", () => {
 
   it("offers the first page instead of a retry past the provider's cap", async () => {
     const wrapper = table({ users: [], total: 0, first: 1200, error: "Only the first 1,000…", pastCap: true });
+    await vi.waitFor(() => wrapper.get("[data-testid=users-error]"));
     const button = wrapper.get("[data-testid=users-error] button");
     expect(button.text()).toBe("Go to the first page");
     await button.trigger("click");
@@ -136,7 +141,7 @@ describe("UsersTable", () => {
     expect(wrapper.get("[data-testid=users-summary]").text()).toBe(
       "More than 1,000 users match; refine the search, or export them all",
     );
-    const report = wrapper.get(".p-paginator-current").text();
+    const report = wrapper.get("[data-testid=page-report]").text();
     expect(report).toBe("1 to 10 of more than 1,000");
     expect(wrapper.text()).not.toContain("of 1000");
     wrapper.unmount();
@@ -150,18 +155,55 @@ describe("UsersTable", () => {
     wrapper.unmount();
   });
 
-  it("asks the desk to sort when a column header is activated", async () => {
+  it("asks the desk to sort when a column header is activated: up, down, then none", async () => {
     const wrapper = table();
     const emailHeader = wrapper.findAll("th").find((th) => th.text().includes("Email"))!;
+    expect(emailHeader.attributes("aria-sort")).toBe("none");
+    expect(emailHeader.attributes("tabindex")).toBe("0");
     await emailHeader.trigger("click");
     expect(wrapper.emitted("sort")).toEqual([["email", 1]]);
+    await wrapper.setProps({ sortField: "email", sortOrder: 1 } as never);
+    expect(emailHeader.attributes("aria-sort")).toBe("ascending");
+    await emailHeader.trigger("keydown", { key: "Enter" });
+    await wrapper.setProps({ sortField: "email", sortOrder: -1 } as never);
+    expect(emailHeader.attributes("aria-sort")).toBe("descending");
+    await emailHeader.trigger("keydown", { key: " " });
+    expect(wrapper.emitted("sort")).toEqual([["email", 1], ["email", -1], [null, null]]);
+    wrapper.unmount();
+  });
+
+  it("sorts numbers up first too, and never sorts by status or actions", async () => {
+    const wrapper = table();
+    const logins = wrapper.findAll("th").find((th) => th.text().includes("Logins"))!;
+    await logins.trigger("click");
+    expect(wrapper.emitted("sort")).toEqual([["logins_count", 1]]);
+    const status = wrapper.findAll("th").find((th) => th.text().includes("Status"))!;
+    expect(status.attributes("aria-sort")).toBeUndefined();
+    await status.trigger("click");
+    expect(wrapper.emitted("sort")).toHaveLength(1);
     wrapper.unmount();
   });
 
   it("asks for another page and another page size", async () => {
-    const wrapper = table({ users: [ada], total: 45 });
-    await wrapper.get("button.p-paginator-next").trigger("click");
-    expect(wrapper.emitted("page")).toEqual([[10, 10]]);
+    const wrapper = table({ users: [ada], total: 45, first: 10 });
+    expect(wrapper.get("[data-testid=page-report]").text()).toBe("11 to 20 of 45");
+    expect(wrapper.get("[aria-current=page]").text()).toBe("2");
+    await wrapper.get("button[aria-label='Next Page']").trigger("click");
+    await wrapper.get("button[aria-label='Last Page']").trigger("click");
+    await wrapper.get("button[aria-label='Page 1']").trigger("click");
+    expect(wrapper.emitted("page")).toEqual([[20, 10], [40, 10], [0, 10]]);
+    await wrapper.get("select[aria-label='Rows per page']").setValue("25");
+    expect(wrapper.emitted("page")).toHaveLength(4);
+    expect(wrapper.emitted("page")![3]![1]).toBe(25);
+    wrapper.unmount();
+  });
+
+  it("offers no page before the first nor after the last", () => {
+    const wrapper = table({ users: [ada], total: 45, first: 40 });
+    expect(wrapper.get("button[aria-label='Next Page']").attributes("disabled")).toBeDefined();
+    expect(wrapper.get("button[aria-label='Last Page']").attributes("disabled")).toBeDefined();
+    expect(wrapper.get("button[aria-label='First Page']").attributes("disabled")).toBeUndefined();
+    expect(wrapper.findAll("button[aria-label^='Page ']").map((b) => b.text())).toEqual(["1", "2", "3", "4", "5"]);
     wrapper.unmount();
   });
 });

@@ -4,6 +4,7 @@ import type { paths } from "@/api/schema";
 type ListOperation = paths["/api/users"]["get"];
 export type UserPage = ListOperation["responses"][200]["content"]["application/json"];
 export type DeskUser = UserPage["users"][number];
+export type UserDetail = paths["/api/users/{user_id}"]["get"]["responses"][200]["content"]["application/json"];
 
 export interface UserSearch {
   q?: string;
@@ -18,6 +19,13 @@ export async function searchUsers(api: DeskClient, search: UserSearch, signal?: 
     signal,
   });
   if (!data) throw new Error("The desk returned no users.");
+  return data;
+}
+
+/** One user, as the user page shows them (here, not in `./detail/api`: asked for early). */
+export async function getUser(api: DeskClient, userId: string, signal?: AbortSignal): Promise<UserDetail> {
+  const { data } = await api.GET("/api/users/{user_id}", { params: { path: { user_id: userId } }, signal });
+  if (!data) throw new Error("The desk returned nothing.");
   return data;
 }
 

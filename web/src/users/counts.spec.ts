@@ -6,12 +6,13 @@ describe("user counts", () => {
   it("counts users exactly when the provider counted them all", () => {
     expect(usersSummary(1, false)).toBe("1 user");
     expect(usersSummary(45, false)).toBe("45 users");
-    expect(pageReport(false)).toBe("{first} to {last} of {totalRecords}");
+    expect(pageReport(11, 20, 45, false)).toBe("11 to 20 of 45");
+    expect(pageReport(1991, 2000, 12345, false)).toBe("1,991 to 2,000 of 12,345");
   });
 
   it("never presents a capped count as the total", () => {
     expect(usersSummary(1000, true)).toBe("More than 1,000 users match; refine the search, or export them all");
-    expect(pageReport(true)).toBe("{first} to {last} of more than 1,000");
+    expect(pageReport(1, 10, 1000, true)).toBe("1 to 10 of more than 1,000");
   });
 });
 

@@ -18,11 +18,10 @@ export function usersSummary(total: number, totalIsCapped: boolean): string {
   return total === 1 ? "1 user" : `${count.format(total)} users`;
 }
 
-/** The paginator's "11 to 20 of …", never presenting a capped count as the total. */
-export function pageReport(totalIsCapped: boolean): string {
-  return totalIsCapped
-    ? `{first} to {last} of more than ${count.format(SEARCH_CAP)}`
-    : "{first} to {last} of {totalRecords}";
+/** The paginator's "11 to 20 of 200", never presenting a capped count as the total. */
+export function pageReport(first: number, last: number, total: number, totalIsCapped: boolean): string {
+  const of = totalIsCapped ? `more than ${count.format(SEARCH_CAP)}` : count.format(total);
+  return `${count.format(first)} to ${count.format(last)} of ${of}`;
 }
 
 export function isPastCap(error: unknown): boolean {

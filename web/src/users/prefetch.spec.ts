@@ -2,7 +2,15 @@ import { describe, expect, it, vi } from "vitest";
 import { nextTick, ref } from "vue";
 import { sessionWith } from "@/testing/mount";
 import type { DeskClient } from "@/api/client";
-import { prefetchUsers, readUsersLastTime, rememberReadUsers, searchFor, takePrefetched } from "./prefetch";
+import {
+  prefetchUser,
+  prefetchUsers,
+  readUsersLastTime,
+  rememberReadUsers,
+  searchFor,
+  takePrefetched,
+  takePrefetchedUser,
+} from "./prefetch";
 import { DEFAULT_STATE } from "./urlState";
 
 function fakeApi() {
@@ -28,6 +36,30 @@ describe("prefetchUsers", () => {
       page: 3,
       perPage: 25,
     });
+  });
+});
+
+describe("prefetchUser", () => {
+  it("asks for a user once, and hands the answer out once, for that user only", async () => {
+    const ada = { user_id: "auth0|ada", email: "ada@example.com" };
+    const api = { GET: vi.fn(async () => ({ data: ada })) } as unknown as DeskClient & { GET: ReturnType<typeof vi.fn> };
+    prefetchUser(api, "auth0|ada");
+    prefetchUser(api, "auth0|ada");
+    await vi.waitFor(() => expect(api.GET).toHaveBeenCalledTimes(1));
+    expect(api.GET.mock.calls[0]![0]).toBe("/api/users/{user_id}");
+    expect(takePrefetchedUser("auth0|bob")).toBeNull();
+    prefetchUser(api, "auth0|ada");
+    expect(await takePrefetchedUser("auth0|ada")).toEqual(ada);
+    expect(takePrefetchedUser("auth0|ada")).toBeNull();
+  });
+
+  it("keeps the users list's early page apart from a user's", async () => {
+    const api = fakeApi();
+    const search = searchFor(DEFAULT_STATE);
+    prefetchUsers(api, search);
+    prefetchUser(api, "auth0|ada");
+    expect(takePrefetchedUser("auth0|ada")).not.toBeNull();
+    expect(await takePrefetched(search)).toMatchObject({ total: 0 });
   });
 });
 

@@ -1,14 +1,31 @@
 import { watch } from "vue";
 import type { DeskClient } from "@/api/client";
 import type { Session } from "@/session/session";
-import { searchUsers, type UserPage, type UserSearch } from "./api";
+import { getUser, searchUsers, type UserDetail, type UserPage, type UserSearch } from "./api";
 import { buildSort, interpretSearch } from "./query";
 import type { DirectoryState } from "./urlState";
 
-/** A first page asked for early is used only this soon after, and only once. */
+/** An answer asked for early is used only this soon after, and only once. */
 const FRESH_MS = 10_000;
 
-let early: { key: string; at: number; page: Promise<UserPage> } | null = null;
+/** Early requests by what they ask for: at most one per page kind (users list, one user). */
+const early = new Map<string, { key: string; at: number; answer: Promise<unknown> }>();
+
+function remember(kind: string, key: string, start: () => Promise<unknown>): void {
+  const found = early.get(kind);
+  // A sign-in lands through two navigations to the same page: ask once.
+  if (found && found.key === key && Date.now() - found.at < FRESH_MS) return;
+  const answer = start();
+  answer.catch(() => undefined);
+  early.set(kind, { key, at: Date.now(), answer });
+}
+
+function take<T>(kind: string, key: string): Promise<T> | null {
+  const found = early.get(kind);
+  early.delete(kind);
+  if (!found || found.key !== key || Date.now() - found.at > FRESH_MS) return null;
+  return found.answer as Promise<T>;
+}
 
 /** The desk search a state of the Users page asks for. */
 export function searchFor(state: DirectoryState): UserSearch {
@@ -28,19 +45,25 @@ const keyOf = (search: UserSearch) => JSON.stringify([search.q, search.page, sea
  * is still loading and the desk is still saying what the staff member may do.
  */
 export function prefetchUsers(api: DeskClient, search: UserSearch): void {
-  // A sign-in lands through two navigations to the same page: ask once.
-  if (early && early.key === keyOf(search) && Date.now() - early.at < FRESH_MS) return;
-  const page = searchUsers(api, search);
-  page.catch(() => undefined);
-  early = { key: keyOf(search), at: Date.now(), page };
+  remember("users", keyOf(search), () => searchUsers(api, search));
 }
 
 /** The early request for exactly this search, if one is fresh; it is handed out once. */
 export function takePrefetched(search: UserSearch): Promise<UserPage> | null {
-  const found = early;
-  early = null;
-  if (!found || found.key !== keyOf(search) || Date.now() - found.at > FRESH_MS) return null;
-  return found.page;
+  return take<UserPage>("users", keyOf(search));
+}
+
+/**
+ * The same for a user's page opened from a link: the user is asked for beside the desk's
+ * `GET /api/me`, not after it (the page waits for the permissions before it mounts).
+ */
+export function prefetchUser(api: DeskClient, userId: string): void {
+  remember("user", userId, () => getUser(api, userId));
+}
+
+/** The early answer for this user, if one is fresh; it is handed out once. */
+export function takePrefetchedUser(userId: string): Promise<UserDetail> | null {
+  return take<UserDetail>("user", userId);
 }
 
 /** A hint only (which requests to start early), never what the page shows or allows. */

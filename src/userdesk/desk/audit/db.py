@@ -1,4 +1,5 @@
-"""The audit database: an async engine (aiosqlite by default) migrated by Alembic at startup."""
+"""The audit database: an async engine (aiosqlite by default, psycopg 3 on PostgreSQL),
+migrated by Alembic from ``userdesk migrate``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -85,10 +86,33 @@ def _upgrade(connection: Connection) -> None:
     command.upgrade(cfg, "head")
 
 
+# PostgreSQL advisory locks are named by a number; not the tenant store's, so the two schemas
+# may live in one database and still migrate independently.
+ADVISORY_LOCK_KEY = 0x75736472617564  # "usdraud"
+
+
 async def migrate(engine: AsyncEngine) -> None:
-    """Bring the audit schema to the newest revision (idempotent)."""
-    async with engine.begin() as connection:
-        await connection.run_sync(_upgrade)
+    """Bring the audit schema to the newest revision (idempotent).
+
+    On PostgreSQL a session-level advisory lock is held for the migration, so replicas on
+    several machines that run ``userdesk migrate`` together migrate once, one after the
+    other (the later ones find the schema current). SQLite's callers hold a lock file.
+    """
+    if engine.dialect.name != "postgresql":
+        async with engine.begin() as connection:
+            await connection.run_sync(_upgrade)
+        return
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+        await connection.commit()
+        try:
+            async with connection.begin():
+                await connection.run_sync(_upgrade)
+        finally:
+            await connection.execute(
+                text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY}
+            )
+            await connection.commit()
 
 
 class NotMigrated(RuntimeError):

@@ -19,7 +19,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import IO, Any
 
 import httpx
 import orjson
@@ -48,6 +48,13 @@ class RetryPolicy:
     # Total seconds a request may spend waiting between attempts; past it, answer now.
     budget: float = 2.0
     backoff: float = 0.2
+
+
+class LinkRefused(DeskError):
+    """A download link that no longer works (expired): read its job again for a new one."""
+
+    status_code = 502
+    code = "upstream_error"
 
 
 class _Retry(Exception):
@@ -89,6 +96,31 @@ class ManagementClient:
         # A PATCH sets fields to given values, so sending it twice lands in the same state.
         response = await self._send("PATCH", path, json=body, idempotent=True)
         return _json(response) if response.content else None
+
+    async def download(self, url: str, out: IO[bytes]) -> int:
+        """Stream a file the provider links to (an export job's ``location``) into ``out``.
+
+        The link is its own credential (a signed S3 URL on Auth0): the desk's token is never
+        sent with it, whatever host it names. Returns the bytes written.
+        """
+        written = 0
+        try:
+            async with self._http.stream("GET", url) as response:
+                if response.status_code in (401, 403, 404):
+                    status = response.status_code
+                    raise LinkRefused(f"The export file's link was refused ({status})")
+                if response.status_code >= 400:
+                    raise UpstreamFailed(
+                        f"The export file could not be downloaded (HTTP {response.status_code})"
+                    )
+                async for chunk in response.aiter_raw():
+                    out.write(chunk)
+                    written += len(chunk)
+        except httpx.TransportError as exc:
+            raise UpstreamUnavailable(
+                f"The export file's download failed ({type(exc).__name__})"
+            ) from exc
+        return written
 
     async def _send(
         self,

@@ -16,6 +16,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from userdesk.desk.directory.client import ManagementClient
 from userdesk.desk.directory.users import UserNotFound, user_path
 from userdesk.desk.errors import NotFound, UpstreamFailed
+from userdesk.desk.news import EVERYTHING, CacheNews
+
+# The cache news topic of the role holders remembered (news.py).
+HOLDERS_NEWS = "role-holders"
 
 # Auth0's page size limit; a staff member with more roles than this is not a real case.
 PER_PAGE = 100
@@ -61,8 +65,11 @@ _Row = TypeVar("_Row", bound=BaseModel)
 
 
 class RolesApi:
-    def __init__(self, client: ManagementClient) -> None:
+    def __init__(self, client: ManagementClient, news: CacheNews | None = None) -> None:
         self._client = client
+        self._news = news
+        if news is not None:
+            news.on(HOLDERS_NEWS, self._drop)
         # (permission, API) -> (found at, holders)
         self._holders: dict[tuple[str, str], tuple[float, set[str]]] = {}
         # One search at a time: deletes arriving together wait for it rather than each
@@ -107,13 +114,27 @@ class RolesApi:
             return set(holders)
 
     def forget_holders(self) -> None:
-        """Drop the holders remembered: roles changed, the next check reads them afresh."""
-        self._holders.clear()
+        """Drop the holders remembered: roles changed, the next check reads them afresh.
+
+        With cache news, every replica drops them (news.py)."""
+        self._announce(EVERYTHING)
 
     def forget_user(self, user_id: str) -> None:
         """Take a user who no longer exists out of the holders remembered."""
+        self._announce(user_id)
+
+    def _announce(self, key: str) -> None:
+        if self._news is None:
+            self._drop(key)
+        else:
+            self._news.announce(HOLDERS_NEWS, key)
+
+    def _drop(self, key: str) -> None:
+        if key == EVERYTHING:
+            self._holders.clear()
+            return
         for _found_at, holders in self._holders.values():
-            holders.discard(user_id)
+            holders.discard(key)
 
     async def _find_holders(self, permission: str, api_identifier: str) -> set[str]:
         holders: set[str] = set()

@@ -7,13 +7,16 @@ runs; the others wait on it.
 
 Served by several worker processes (``userdesk serve --workers N``), the desk shares the token
 through a ``TokenFile`` in the data directory: one worker exchanges under a file lock, the
-others wait on the lock and read its token. That covers one machine; several machines would
-share it through Redis.
+others wait on the lock and read its token. That covers one machine; replicas on several
+machines share it through Redis (``REDIS_URL``, ``shared_token.py``), consulted only when a
+process has no usable token of its own. While Redis is away each process keeps its token
+and, when it needs a new one, goes back to the token file (or exchanges on its own).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import json
 import logging
@@ -22,12 +25,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from userdesk.desk.errors import UpstreamRateLimited, UpstreamUnavailable
 from userdesk.private_files import replace_private
+
+if TYPE_CHECKING:
+    from userdesk.desk.directory.shared_token import SharedTokens
 
 log = logging.getLogger("userdesk.desk.directory")
 
@@ -52,6 +58,11 @@ class ClientCredentials:
 
     def __repr__(self) -> str:
         return f"ClientCredentials(client_id={self.client_id!r}, audience={self.audience!r})"
+
+    @property
+    def identity(self) -> str:
+        """What a shared token is stored under: where, for whom, for what; not the secret."""
+        return f"{self.token_url} {self.client_id} {self.audience}"
 
 
 @dataclass
@@ -103,11 +114,14 @@ class TokenSource:
         credentials: ClientCredentials,
         clock: Clock = time.monotonic,
         shared: TokenFile | None = None,
+        redis: SharedTokens | None = None,
     ) -> None:
         self._http = http
         self._credentials = credentials
         self._clock = clock
         self._shared = shared
+        self._redis = redis
+        self._discarding: set[asyncio.Task[None]] = set()
         # A token the Management API refused: never taken back from the shared file.
         self._refused: str | None = None
         self._token: _Token | None = None
@@ -134,6 +148,17 @@ class TokenSource:
         self._refused = value
         if self._token is not None and self._token.value == value:
             self._token = None
+        if self._redis is not None:
+            task = asyncio.create_task(self._discard_shared(self._redis, value))
+            self._discarding.add(task)
+            task.add_done_callback(self._discarding.discard)
+
+    async def _discard_shared(self, redis: SharedTokens, value: str) -> None:
+        from userdesk.desk.shared import SharedUnavailable
+
+        # Redis away: the other replicas find out from the Management API, as this one did.
+        with contextlib.suppress(SharedUnavailable):
+            await redis.discard(value)
 
     def _start_fetch(self) -> asyncio.Task[_Token]:
         # No await between the check and the assignment: one event loop, so one exchange.
@@ -149,11 +174,18 @@ class TokenSource:
             self._rejected = None
 
     async def _fetch(self) -> _Token:
+        if self._redis is not None:
+            from userdesk.desk.shared import SharedUnavailable
+
+            try:
+                return await self._fetch_shared(self._redis)
+            except SharedUnavailable:
+                pass  # logged by the outage; this machine's own ways follow
         if self._shared is None:
             return await self._exchange()
         shared = self._shared
         creds = self._credentials
-        key = f"{creds.token_url} {creds.client_id} {creds.audience}"
+        key = creds.identity
         fd = await asyncio.to_thread(shared.lock)
         try:
             entry = await asyncio.to_thread(shared.read, key)
@@ -182,6 +214,30 @@ class TokenSource:
             return token
         finally:
             shared.unlock(fd)
+
+    async def _fetch_shared(self, redis: SharedTokens) -> _Token:
+        # Wall-clock seconds in Redis, this source's clock in memory.
+        offset = self._clock() - time.time()
+
+        def usable(entry: dict[str, Any]) -> bool:
+            return entry.get("access_token") != self._refused and time.time() < float(
+                entry.get("refresh_at", 0)
+            )
+
+        async def exchange() -> dict[str, Any]:
+            token = await self._exchange()
+            return {
+                "access_token": token.value,
+                "refresh_at": token.refresh_at - offset,
+                "expires_at": token.expires_at - offset,
+            }
+
+        entry = await redis.get_or_exchange(usable, exchange)
+        return _Token(
+            value=str(entry["access_token"]),
+            refresh_at=float(entry["refresh_at"]) + offset,
+            expires_at=float(entry["expires_at"]) + offset,
+        )
 
     async def _exchange(self) -> _Token:
         creds = self._credentials

@@ -15,12 +15,15 @@ import json
 import logging
 import re
 import secrets
+from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from userdesk.desk.directory.gateway import DirectoryGateway
 from userdesk.desk.errors import BadQuery, Conflict, DeskError, NotFound
+from userdesk.desk.exports.bulkjob import job_users
 from userdesk.desk.exports.formats import FieldsRefused, RowWriter, check_fields
 from userdesk.desk.exports.slices import Patience, Sleep, matching_users
 from userdesk.private_files import open_private, replace_private
@@ -141,6 +144,19 @@ class ExportService:
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
+    async def _users(
+        self, export: Export, patience: Patience
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """Every user through the provider's export job when there is no search (nothing to
+        slice); a search's matches through created_at slices of it otherwise."""
+        if export.q is None:
+            scratch = self._folder / f"{export.id}.job.gz"
+            async for rows in job_users(self._directory.exports, patience, self._sleep, scratch):
+                yield rows
+            return
+        async for users in matching_users(self._directory.users, export.q, patience):
+            yield [user.raw for user in users]
+
     async def _run(self, export: Export) -> None:
         export.status = "running"
         patience = Patience(self.patience, self._sleep)
@@ -148,8 +164,8 @@ class ExportService:
             out = await asyncio.to_thread(open_private, export.path)
             try:
                 writer = RowWriter(out, export.format, export.fields)
-                async for users in matching_users(self._directory.users, export.q, patience):
-                    await asyncio.to_thread(writer.write, [user.raw for user in users])
+                async for users in self._users(export, patience):
+                    await asyncio.to_thread(writer.write, users)
                     export.exported += len(users)
                     await asyncio.to_thread(self._save, export)
             finally:
@@ -165,9 +181,12 @@ class ExportService:
         else:
             export.status = "completed"
             waited = f"; waited {patience.waited:.0f} s for rate limits" if patience.waited else ""
-            export.message = (
-                f"{export.exported} users exported in {patience.requests} searches{waited}"
+            how = (
+                "through the provider's bulk export job"
+                if export.q is None
+                else f"in {patience.requests} searches"
             )
+            export.message = f"{export.exported} users exported {how}{waited}"
         finally:
             export.finished_at = datetime.now(UTC)
             if export.status == "failed":

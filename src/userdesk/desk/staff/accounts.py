@@ -14,20 +14,29 @@ from collections.abc import Callable
 from userdesk.desk.directory.gateway import DirectoryGateway
 from userdesk.desk.directory.users import UserNotFound
 from userdesk.desk.errors import DeskError, InvalidToken
+from userdesk.desk.news import EVERYTHING, CacheNews
 
 log = logging.getLogger("userdesk.desk.staff")
 
 # How stale an answer may be: a removed staff member is refused within this long.
 TTL_SECONDS = 30.0
 MAX_ENTRIES = 10_000
+# The cache news topic of the accounts checked (news.py).
+ACCOUNTS_NEWS = "staff-accounts"
 
 
 class StaffAccounts:
     def __init__(
-        self, directory: DirectoryGateway, clock: Callable[[], float] = time.monotonic
+        self,
+        directory: DirectoryGateway,
+        clock: Callable[[], float] = time.monotonic,
+        news: CacheNews | None = None,
     ) -> None:
         self._users = directory.users
         self._clock = clock
+        self._news = news
+        if news is not None:
+            news.on(ACCOUNTS_NEWS, self._drop)
         # sub -> (checked at, refusal or None when the account is fine)
         self._checked: dict[str, tuple[float, str | None]] = {}
 
@@ -66,5 +75,17 @@ class StaffAccounts:
         return None
 
     def forget(self, sub: str) -> None:
-        """Drop what is known of ``sub`` (after the desk itself changed that account)."""
-        self._checked.pop(sub, None)
+        """Drop what is known of ``sub`` (after the desk itself changed that account).
+
+        With cache news every replica drops it: a staff member blocked or deleted through
+        one replica is refused by all of them from the next request on."""
+        if self._news is None:
+            self._drop(sub)
+        else:
+            self._news.announce(ACCOUNTS_NEWS, sub)
+
+    def _drop(self, sub: str) -> None:
+        if sub == EVERYTHING:
+            self._checked.clear()
+        else:
+            self._checked.pop(sub, None)

@@ -265,15 +265,21 @@ def export_users(
     fmt: str = "json",
     fields: list[ExportField] | None = None,
     connection: str | None = None,
+    limit: int | None = None,
     batch: int = BATCH,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Write every user (of ``connection``, or all) to ``out``; returns how many."""
+    """Write every user (of ``connection``, or all; the first ``limit`` by creation order)
+    to ``out``; returns how many. ``progress`` may raise to stop the export."""
     writer = Writer(out, fmt, fields or parse_fields(None, fmt))
     done = 0
     for rows in BulkUserRepository(session).batches(batch, connection):
+        if limit is not None:
+            rows = rows[: limit - done]
         writer.write(rows)
         done += len(rows)
         if progress:
             progress(len(rows))
+        if limit is not None and done >= limit:
+            break
     return done

@@ -55,6 +55,9 @@ class EntryError:
     code: str
     message: str
     email: str | None = None
+    # The entry as the file gave it, and the property at fault ("" for the whole entry).
+    entry: Any = None
+    path: str = ""
 
 
 @dataclass
@@ -73,10 +76,11 @@ class ImportReport:
 
 
 class _Reject(Exception):
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, path: str = "") -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.path = path
 
 
 @dataclass
@@ -88,6 +92,7 @@ class _Entry:
     password_hash: str | None
     # Set when the password came as custom_password_hash: an upsert may replace it.
     custom_password: bool = False
+    raw: Any = None
 
 
 def import_users(
@@ -130,7 +135,14 @@ def _import_batch(
         except _Reject as exc:
             email = raw.get("email") if isinstance(raw, dict) else None
             report.errors.append(
-                EntryError(index, exc.code, exc.message, email if isinstance(email, str) else None)
+                EntryError(
+                    index,
+                    exc.code,
+                    exc.message,
+                    email if isinstance(email, str) else None,
+                    raw,
+                    exc.path,
+                )
             )
     users = BulkUserRepository(session)
     users.use_large_cache(CACHE_MB)
@@ -147,7 +159,8 @@ def _import_batch(
         key = entry.email.lower()
         username = entry.values.get("username")
         if key in seen:
-            _fail(report, entry, "DUPLICATED_USER", "The email appears earlier in this file.")
+            message = "The email appears earlier in this file."
+            _fail(report, entry, "DUPLICATED_USER", message, "email")
             continue
         seen.add(key)
         if key in by_email and upsert:
@@ -157,13 +170,16 @@ def _import_batch(
             updates.append(row)
             continue
         if key in by_email:
-            _fail(report, entry, "DUPLICATED_USER", "The user already exists (same email).")
+            message = "The user already exists (same email)."
+            _fail(report, entry, "DUPLICATED_USER", message, "email")
             continue
         if entry.user_id in taken_ids:
-            _fail(report, entry, "DUPLICATED_USER", f"The user id {entry.user_id} is taken.")
+            message = f"The user id {entry.user_id} is taken."
+            _fail(report, entry, "DUPLICATED_USER", message, "user_id")
             continue
         if username and username in taken_names:
-            _fail(report, entry, "CONFLICT_USERNAME", f"The username {username!r} is taken.")
+            message = f"The username {username!r} is taken."
+            _fail(report, entry, "CONFLICT_USERNAME", message, "username")
             continue
         taken_ids.add(entry.user_id or "")
         if username:
@@ -184,8 +200,8 @@ def _shapes(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
     yield from groups.values()
 
 
-def _fail(report: ImportReport, entry: _Entry, code: str, message: str) -> None:
-    report.errors.append(EntryError(entry.index, code, message, entry.email))
+def _fail(report: ImportReport, entry: _Entry, code: str, message: str, path: str) -> None:
+    report.errors.append(EntryError(entry.index, code, message, entry.email, entry.raw, path))
 
 
 def _new_row(entry: _Entry, connection: str, provider: str, now: Any) -> dict[str, Any]:
@@ -227,9 +243,9 @@ def _parse(index: int, raw: Any, provider: str) -> _Entry:
         raise _Reject("OBJECT_ADDITIONAL_PROPERTIES", f"Unknown properties: {', '.join(extra)}.")
     email = raw.get("email")
     if email is None:
-        raise _Reject("OBJECT_REQUIRED", "Missing required property: email.")
+        raise _Reject("OBJECT_REQUIRED", "Missing required property: email.", "email")
     if not isinstance(email, str) or not _EMAIL.match(email):
-        raise _Reject("FORMAT", "email is not an email address.")
+        raise _Reject("FORMAT", "email is not an email address.", "email")
     values: dict[str, Any] = {}
     for name in _TEXT:
         if name in raw:
@@ -237,21 +253,21 @@ def _parse(index: int, raw: Any, provider: str) -> _Entry:
     for name in ("email_verified", "blocked"):
         if name in raw:
             if not isinstance(raw[name], bool):
-                raise _Reject("INVALID_TYPE", f"{name} must be true or false.")
+                raise _Reject("INVALID_TYPE", f"{name} must be true or false.", name)
             values[name] = raw[name]
     for name in _OBJECTS:
         if name in raw:
             if not isinstance(raw[name], dict):
-                raise _Reject("INVALID_TYPE", f"{name} must be an object.")
+                raise _Reject("INVALID_TYPE", f"{name} must be an object.", name)
             values[name] = raw[name]
     user_id = _user_id(raw.get("user_id"), provider)
     password_hash, custom = _password(raw)
-    return _Entry(index, email, values, user_id, password_hash, custom)
+    return _Entry(index, email, values, user_id, password_hash, custom, raw)
 
 
 def _text(value: Any, name: str) -> str | None:
     if value is not None and not isinstance(value, str):
-        raise _Reject("INVALID_TYPE", f"{name} must be a string.")
+        raise _Reject("INVALID_TYPE", f"{name} must be a string.", name)
     return value
 
 
@@ -259,13 +275,15 @@ def _user_id(value: Any, provider: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value:
-        raise _Reject("INVALID_TYPE", "user_id must be a non-empty string.")
+        raise _Reject("INVALID_TYPE", "user_id must be a non-empty string.", "user_id")
     # Auth0's schema wants the id without its provider prefix; our own exports match it,
     # and a prefix naming this connection's provider is accepted too.
     if value.startswith(f"{provider}|"):
         value = value[len(provider) + 1 :]
     if not _USER_ID.match(value):
-        raise _Reject("PATTERN", "user_id must not hold '|' or spaces (give it without prefix).")
+        raise _Reject(
+            "PATTERN", "user_id must not hold '|' or spaces (give it without prefix).", "user_id"
+        )
     return f"{provider}|{value}"
 
 
@@ -276,12 +294,16 @@ def _password(raw: dict[str, Any]) -> tuple[str | None, bool]:
         raise _Reject("CONFLICT", "Give password_hash or custom_password_hash, not both.")
     if plain is not None:
         if not isinstance(plain, str) or not _BCRYPT.match(plain):
-            raise _Reject("PATTERN", "password_hash must be a bcrypt hash ($2a$ or $2b$).")
+            raise _Reject(
+                "PATTERN", "password_hash must be a bcrypt hash ($2a$ or $2b$).", "password_hash"
+            )
         return plain, False
     if custom is None:
         return None, False
     if not isinstance(custom, dict):
-        raise _Reject("INVALID_TYPE", "custom_password_hash must be an object.")
+        raise _Reject(
+            "INVALID_TYPE", "custom_password_hash must be an object.", "custom_password_hash"
+        )
     algorithm = custom.get("algorithm")
     if algorithm != "bcrypt":
         raise _Reject(
@@ -289,9 +311,14 @@ def _password(raw: dict[str, Any]) -> tuple[str | None, bool]:
             f"custom_password_hash algorithm {algorithm!r} is not supported: this tenant "
             "verifies bcrypt hashes only; import the user without a password, or with a "
             "bcrypt hash.",
+            "custom_password_hash.algorithm",
         )
     digest = custom.get("hash")
     value = digest.get("value") if isinstance(digest, dict) else None
     if not isinstance(value, str) or not _BCRYPT.match(value):
-        raise _Reject("PATTERN", "custom_password_hash.hash.value must be a bcrypt hash.")
+        raise _Reject(
+            "PATTERN",
+            "custom_password_hash.hash.value must be a bcrypt hash.",
+            "custom_password_hash.hash.value",
+        )
     return value, True

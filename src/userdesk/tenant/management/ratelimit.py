@@ -1,5 +1,13 @@
 """Per-client rate limiting of the Management API and the ``x-ratelimit-*`` headers.
 
+With ``REDIS_URL`` the buckets live in Redis (``tenant/shared.py``), so a client's quota is
+the same however many replicas serve it; while Redis is away each process keeps its own.
+A replica takes a few tokens at a time (a lease of a tenth of the burst, at most 16, kept
+for a second at most), so a busy client costs one Redis round
+trip every few requests rather than one per request; small quotas lease one at a time and
+stay exact. Tokens a replica leased and did not spend within the second are lost to the
+client: the shared limit errs on the strict side.
+
 On by default (a burst of 50, then 20 requests a second per client: generous for any script
 or desk, and a bound on one client's share of the tenant); ``TenantSettings`` and
 ``userdesk tenant serve --management-rate-limit`` change or disable it.
@@ -19,10 +27,21 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from userdesk.tenant import clock
 from userdesk.tenant.management.errors import PREFIX
+from userdesk.tenant.shared import SharedUnavailable, TenantShared
 
 # With the limit off, clients still get headers; a high ceiling keeps their back-off idle.
 UNLIMITED = 100_000
 SCOPE_KEY = "userdesk.management.ratelimit"
+# The most tokens one lease takes, and how long they may wait to be spent.
+LEASE_MAX = 16
+LEASE_SECONDS = 1.0
+
+
+@dataclass
+class Lease:
+    tokens: int  # taken from the shared bucket and not spent yet
+    left: float  # what the shared bucket still held when they were taken
+    until: float  # monotonic time after which the unspent tokens are dropped
 
 
 @dataclass
@@ -40,18 +59,23 @@ class RateLimiter:
     second up to ``burst``. ``burst=None`` turns the limit off (headers are still sent).
     """
 
-    def __init__(self, burst: int | None, per_second: float = 20.0) -> None:
+    def __init__(
+        self, burst: int | None, per_second: float = 20.0, shared: TenantShared | None = None
+    ) -> None:
         self.burst = burst
         self.per_second = per_second
+        self.shared = shared
         self._buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, at)
+        self._leases: dict[str, Lease] = {}
         self._lock = threading.Lock()
+        self.lease_size = 1 if burst is None else max(1, min(LEASE_MAX, burst // 10))
 
     @classmethod
-    def per_minute(cls, per_minute: int | None) -> RateLimiter:
+    def per_minute(cls, per_minute: int | None, shared: TenantShared | None = None) -> RateLimiter:
         """``per_minute`` requests at once, refilled over a minute."""
         if per_minute is None:
             return cls(None)
-        return cls(per_minute, per_minute / 60)
+        return cls(per_minute, per_minute / 60, shared)
 
     @property
     def limit(self) -> int:
@@ -64,6 +88,11 @@ class RateLimiter:
         """Count one request; the flag says whether it is within the limit."""
         if self.burst is None:
             return self.idle(), True
+        if self.shared is not None:
+            try:
+                return self._hit_shared(client)
+            except SharedUnavailable:
+                pass  # this process's own bucket until Redis is back
         now = clock.monotonic()
         with self._lock:
             tokens, at = self._buckets.get(client, (float(self.burst), now))
@@ -74,11 +103,33 @@ class RateLimiter:
             self._buckets[client] = (tokens, now)
             if len(self._buckets) > 10_000:
                 self._forget_full(now)
+        return self._quota(tokens, allowed), allowed
+
+    def _hit_shared(self, client: str) -> tuple[Quota, bool]:
+        assert self.shared is not None and self.burst is not None
+        now = clock.monotonic()
+        with self._lock:
+            lease = self._leases.get(client)
+            if lease is not None and lease.tokens > 0 and now < lease.until:
+                lease.tokens -= 1
+                return self._quota(lease.left + lease.tokens, True), True
+        granted, left = self.shared.bucket_take(
+            f"management:{client}", self.burst, self.per_second, self.lease_size
+        )
+        if granted == 0:
+            return self._quota(left, False), False
+        with self._lock:
+            self._leases[client] = Lease(granted - 1, left, now + LEASE_SECONDS)
+            if len(self._leases) > 10_000:
+                self._leases = {k: v for k, v in self._leases.items() if v.until > now}
+        return self._quota(left + granted - 1, True), True
+
+    def _quota(self, tokens: float, allowed: bool) -> Quota:
+        assert self.burst is not None
         wall = clock.epoch()
         full_in = (self.burst - tokens) / self.per_second
         retry = 0 if allowed else max(1, math.ceil((1 - tokens) / self.per_second))
-        quota = Quota(self.burst, int(tokens), math.ceil(wall + full_in), retry)
-        return quota, allowed
+        return Quota(self.burst, int(tokens), math.ceil(wall + full_in), retry)
 
     def _forget_full(self, now: float) -> None:
         assert self.burst is not None

@@ -27,10 +27,11 @@ router.include_router(jobs_router)
 
 def install(app: FastAPI) -> None:
     settings = app.state.tenant.settings
+    shared = app.state.tenant.shared
     limiter = (
-        RateLimiter.per_minute(settings.rate_limit_per_minute)
+        RateLimiter.per_minute(settings.rate_limit_per_minute, shared)
         if settings.rate_limit_per_minute is not None
-        else RateLimiter(settings.rate_limit_burst, settings.rate_limit_per_second)
+        else RateLimiter(settings.rate_limit_burst, settings.rate_limit_per_second, shared)
     )
     app.state.management_rate_limiter = limiter
     app.state.management_tokens = VerifiedTokens()

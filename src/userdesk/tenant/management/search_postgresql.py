@@ -1,6 +1,6 @@
 """The search on PostgreSQL, answering exactly what it answers on SQLite.
 
-Three differences of PostgreSQL are covered here and in migration 0009:
+Three differences of PostgreSQL are covered here and in migration 0010:
 
 - ``LIKE`` is case-sensitive there, where SQLite's folds ASCII letters: ``Like`` compiles to
   ``ILIKE``, which on the columns' "C" collation folds ASCII letters and nothing else.

@@ -3,7 +3,8 @@
 spa-js sends a custom ``Auth0-Client`` header, so every call is preflighted. Starlette's
 CORS middleware does the protocol. The allowed origins are held in memory: read from the
 clients table on first use and again after any write to a client through this process's
-sessions, so a CORS request costs no query.
+sessions, so a CORS request costs no query. With ``REDIS_URL`` a write through one replica
+is news to every replica (``tenant/shared.py``), which drop their copies too.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from userdesk.tenant.oidc.repository import ClientRepository
+from userdesk.tenant.shared import TenantShared
 from userdesk.tenant.store.db import READ_ONLY
 from userdesk.tenant.store.models import Client
 
@@ -25,13 +27,17 @@ CORS_PATHS = frozenset({"/oauth/token", "/oauth/revoke", "/userinfo"})
 # origin, and Auth0 serves them to all.
 PUBLIC_PATHS = frozenset({"/.well-known/openid-configuration", "/.well-known/jwks.json"})
 _CHANGED = "userdesk.clients_changed"
+NEWS = "web-origins"
 
 
 class WebOrigins:
     """The union of every client's web origins, cached until a client is written."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], shared: TenantShared | None = None) -> None:
         self._sessions = sessions
+        self._shared = shared
+        if shared is not None:
+            shared.on(NEWS, self.invalidate)
         self._origins: frozenset[str] | None = None
         self._generation = 0
         self._lock = threading.Lock()
@@ -69,6 +75,8 @@ class WebOrigins:
     def _refresh_if_changed(self, session: Session) -> None:
         if session.info.pop(_CHANGED, False):
             self.invalidate()
+            if self._shared is not None:
+                self._shared.announce(NEWS)
 
 
 class WebOriginsCors(CORSMiddleware):

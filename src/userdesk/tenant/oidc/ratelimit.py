@@ -11,8 +11,10 @@ The IP is the connection's peer, or the address a trusted proxy put in ``X-Forwa
 when the server is started with ``--forwarded-allow-ips``: behind a proxy without it, every
 user shares the proxy's address.
 
-A fixed one-minute window per key, in memory: the tenant is one process, and a restart
-forgiving every counter is acceptable for a development identity server.
+A fixed one-minute window per key: in memory, or with ``REDIS_URL`` in Redis, so that
+every replica counts toward the same limit (``tenant/shared.py``). While Redis is away each
+process counts on its own again (attempts stay limited, per process; the outage is logged).
+A restart forgiving in-memory counters is acceptable for a development identity server.
 """
 
 from __future__ import annotations
@@ -22,12 +24,16 @@ import threading
 
 from userdesk.tenant import clock
 from userdesk.tenant.oidc.errors import RateLimited
+from userdesk.tenant.shared import SharedUnavailable, TenantShared
 
 
 class RateLimiter:
-    def __init__(self, per_minute: int | None, window: float = 60.0) -> None:
+    def __init__(
+        self, per_minute: int | None, window: float = 60.0, shared: TenantShared | None = None
+    ) -> None:
         self.per_minute = per_minute
         self.window = window
+        self._shared = shared
         self._lock = threading.Lock()
         self._windows: dict[str, tuple[float, int]] = {}
 
@@ -50,6 +56,13 @@ class RateLimiter:
     def _add(self, key: str, amount: int) -> tuple[int, int]:
         if self.per_minute is None:
             return 0, 0
+        if self._shared is not None:
+            try:
+                count, left = self._shared.window_add(f"auth:{key}", amount, self.window)
+            except SharedUnavailable:
+                pass  # counted here until Redis is back
+            else:
+                return count, max(1, math.ceil(left))
         now = clock.monotonic()
         with self._lock:
             start, count = self._windows.get(key, (now, 0))
@@ -70,8 +83,8 @@ class RateLimiter:
 class AuthLimits:
     """The token endpoint's and the login form's limits, one bucket per kind and key."""
 
-    def __init__(self, per_minute: int | None) -> None:
-        self.limiter = RateLimiter(per_minute)
+    def __init__(self, per_minute: int | None, shared: TenantShared | None = None) -> None:
+        self.limiter = RateLimiter(per_minute, shared=shared)
 
     def before_attempt(self, ip: str) -> None:
         """An anonymous attempt (sign-in, code exchange...) from ``ip`` is about to be tried."""

@@ -47,7 +47,8 @@ router = APIRouter(tags=["authentication"])
 
 def install(app: FastAPI) -> None:
     """Routes, exception handlers, the per-IP limiter and CORS for the web origins."""
-    app.state.oidc_limits = AuthLimits(app.state.tenant.settings.auth_rate_limit_per_minute)
+    tenant = app.state.tenant
+    app.state.oidc_limits = AuthLimits(tenant.settings.auth_rate_limit_per_minute, tenant.shared)
     install_handlers(app)
     app.add_exception_handler(PageError, page_error_handler)
     app.add_exception_handler(RedirectError, redirect_error_handler)

@@ -16,6 +16,8 @@ from userdesk.tenant.store.models import User
 # Auth0's names for its email templates.
 VERIFY_EMAIL = "verify_email"
 RESET_EMAIL = "reset_email"
+# Auth0 mails a bulk import's outcome to the tenant's administrators; no template to edit.
+IMPORT_COMPLETED = "users_import_completed"
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,26 @@ class Mailer:
             "your password stays as it is.",
         )
         return self._send(RESET_EMAIL, user, letter)
+
+    def import_completed(self, recipient: str, job_id: str, outcome: str) -> OutboxMessage:
+        """The administrator's notice that an import job ended, and how: no link to follow."""
+        body = f"The users import job {job_id} has finished. {outcome}"
+        return self.outbox.add(
+            OutboxMessage(
+                id=ids.prefixed("msg_"),
+                template=IMPORT_COMPLETED,
+                recipient=recipient,
+                user_id=None,
+                subject="Users import job finished",
+                text_body=f"Hello,\n\n{body}\n",
+                html_body=(
+                    '<!doctype html><html lang="en"><body style="font-family: sans-serif">'
+                    f"<p>Hello,</p><p>{escape(body)}</p></body></html>"
+                ),
+                links=[],
+                created_at=utcnow(),
+            )
+        )
 
     def _send(self, template: str, user: User, letter: Letter) -> OutboxMessage:
         if not user.email:

@@ -1,5 +1,5 @@
 import { inject, provide, ref, type InjectionKey, type Ref } from "vue";
-import { useToast } from "primevue/usetoast";
+import { useNotify } from "@/notify";
 
 export interface Announcer {
   /** The last result, for the page's aria-live region. */
@@ -15,11 +15,11 @@ export const AnnouncerKey: InjectionKey<Announcer> = Symbol("announcer");
  * readers (a Toast alone can vanish before it is read). The page provides it; tabs use it.
  */
 export function provideAnnouncer(): Announcer {
-  const toast = useToast();
+  const notify = useNotify();
   const message = ref("");
   function say(severity: "success" | "error", summary: string, detail: string): void {
     message.value = `${summary}: ${detail}`;
-    toast.add({ severity, summary, detail, life: severity === "error" ? 8000 : 5000 });
+    notify({ severity, summary, detail, life: severity === "error" ? 8000 : 5000 });
   }
   const announcer: Announcer = {
     message,

@@ -1,5 +1,6 @@
 import type { DeskClient } from "@/api/client";
 import type { paths } from "@/api/schema";
+import type { UserDetail } from "../api";
 
 type Json<T> = T extends { responses: { 200: { content: { "application/json": infer B } } } }
   ? B
@@ -9,7 +10,7 @@ type Json<T> = T extends { responses: { 200: { content: { "application/json": in
 type Body<T> = T extends { requestBody: { content: { "application/json": infer B } } } ? B : never;
 
 type One = paths["/api/users/{user_id}"];
-export type UserDetail = Json<One["get"]>;
+export { getUser, type UserDetail } from "../api";
 export type Metadata = Record<string, unknown>;
 /** The fields staff may change; metadata merges at the root and a key sent as null is deleted. */
 export type UserChanges = Body<One["patch"]>;
@@ -28,9 +29,6 @@ function answer<T>(data: T | undefined): T {
   return data;
 }
 
-export async function getUser(api: DeskClient, userId: string, signal?: AbortSignal): Promise<UserDetail> {
-  return answer((await api.GET("/api/users/{user_id}", { params: one(userId), signal })).data);
-}
 
 export async function updateUser(api: DeskClient, userId: string, changes: UserChanges): Promise<UserDetail> {
   return answer((await api.PATCH("/api/users/{user_id}", { params: one(userId), body: changes })).data);

@@ -78,8 +78,8 @@ class JobService:
         # Auth0 answers a new job as pending, whatever happens next.
         return job_read(job, status="pending")
 
-    def get(self, job_id: str) -> JobRead:
+    def find(self, job_id: str) -> Job:
         job = self.jobs.get(job_id)
         if job is None:
             raise JobNotFound()
-        return job_read(job)
+        return job

@@ -9,8 +9,8 @@ Nothing changes on SQLite. On PostgreSQL:
   ascending sort: a page in that order is read straight from the index, either way round;
 - the metadata index's strings get an index of their own text ("C"), for prefixes and ranges.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-30 22:30:00
 """
 
@@ -19,8 +19,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
