@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from userdesk.tenant.management.users.repository import WALK_STEPS
 from userdesk.tenant.management.users.service import UserService
 from userdesk.tenant.provisioning.demo import seed_users
 from userdesk.tenant.store.db import make_engine, make_sessionmaker, migrate, transaction
@@ -74,7 +75,7 @@ CASES = [
 
 @pytest.mark.parametrize(("q", "keep", "key", "descending"), CASES)
 @pytest.mark.parametrize(
-    "walks", [(), (40,), (2_000, 20_000)], ids=["planner", "short-walk", "walk"]
+    "walk_steps", [0, 50, WALK_STEPS], ids=["planner", "interrupted-walk", "walk"]
 )
 @pytest.mark.parametrize(("page", "per_page"), [(0, 50), (3, 100), (19, 50)])
 def test_every_plan_gives_the_same_page(
@@ -84,13 +85,13 @@ def test_every_plan_gives_the_same_page(
     keep: Any,
     key: str | None,
     descending: bool,
-    walks: tuple[int, ...],
+    walk_steps: int,
     page: int,
     per_page: int,
 ) -> None:
     sort = None if key is None else f"{key}:{-1 if descending else 1}"
     with sessions() as session:
-        result = UserService(session, walks=walks).search(
+        result = UserService(session, walk_steps=walk_steps).search(
             q=q, page=page, per_page=per_page, sort=sort, connection=None, with_total=True
         )
     want = expected(everyone, keep, key, descending, page * per_page, per_page)

@@ -12,10 +12,12 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    DateTime,
     Row,
     String,
     Text,
     delete,
+    false,
     func,
     insert,
     literal,
@@ -35,9 +37,11 @@ from userdesk.tenant.management.users.fields import USER_SORT, USER_SORT_INDEXED
 from userdesk.tenant.store.models import FailedLogin, User
 from userdesk.tenant.store.repository import Repository
 
-# How many users in sort order a broad search reads, growing, before it leaves the order
-# to the planner (which then sorts every match).
-WALKS = (2_000, 20_000)
+# How far a broad sorted search may read along its sort order's index (SQLite virtual-machine
+# steps: about 8 a user read, 15 when a metadata term is checked) before it leaves the order
+# to the planner, which then reads every match and keeps the page's. 300,000 steps cost about
+# 30-60 ms: the walk finds a page 9 of matches one user in thirty holds within it.
+WALK_STEPS = 300_000
 
 # What a listed user's answer is made of, read as plain rows: no ORM object per user. Dates
 # and metadata come back as SQLite stores them (text), so the answer formats the dates by
@@ -85,6 +89,22 @@ def _sort_key(match: tuple[int, Any]) -> tuple[Any, ...]:
     return (False, pk) if value is None else (True, value, pk)
 
 
+# SQLite calls the walk's progress handler every tenth of its budget; the first call may come
+# early (a cached statement carries its step counter over), so the eleventh call stops it.
+TICKS = 10
+
+
+class _Budget:
+    """A progress handler that interrupts the statement after ``TICKS`` calls."""
+
+    def __init__(self) -> None:
+        self.ticks = 0
+
+    def __call__(self) -> int:
+        self.ticks += 1
+        return int(self.ticks > TICKS)
+
+
 def _direction(column: Any, descending: bool) -> Any:
     return column.desc() if descending else column.asc()
 
@@ -92,9 +112,9 @@ def _direction(column: Any, descending: bool) -> Any:
 class UserRepository(Repository[User]):
     model = User
 
-    def __init__(self, session: Session, walks: tuple[int, ...] = WALKS) -> None:
+    def __init__(self, session: Session, walk_steps: int = WALK_STEPS) -> None:
         super().__init__(session)
-        self.walks = walks
+        self.walk_steps = walk_steps
 
     def by_user_id(self, user_id: str) -> User | None:
         return self.session.scalar(select(User).where(User.user_id == user_id))
@@ -166,17 +186,21 @@ class UserRepository(Repository[User]):
         if condition is None:
             total = self._count(true(), cap) if with_total else None
             return self._page(read, true(), order, start, limit), total
-        # One pass collects up to ``cap`` matches with their sort keys: under the cap that is
-        # every match, so the page is cut here and no second scan is needed.
-        probe = self._probe(condition, key, cap)
-        if len(probe) < cap:
+        # One pass collects the first matches in pk order, up to ``cap``, with their sort keys:
+        # under the cap that is every match, and without a sort it is the order itself, so
+        # the page is cut here and no second scan is needed.
+        probe = self._probe(condition, key, cap if with_total or key is not None else start + limit)
+        if key is None:
+            pks = [pk for pk, _key in probe[start : start + limit]]
+        elif len(probe) < cap:
             ordered = sorted(probe, key=_sort_key, reverse=descending)
-            found = self._by_pks(read, [pk for pk, _key in ordered[start : start + limit]])
+            pks = [pk for pk, _key in ordered[start : start + limit]]
         else:
-            walkable = query.sort is None or query.sort[0] in USER_SORT_INDEXED
-            walked = self._walk(read, condition, order, start, limit) if walkable else None
-            found = walked or self._page(read, condition, order, start, limit)
-        return found, len(probe) if with_total else None
+            walked = None
+            if query.sort is not None and query.sort[0] in USER_SORT_INDEXED:
+                walked = self._walk(condition, order, start, limit)
+            pks = self._pks(condition, order, start, limit) if walked is None else walked
+        return self._by_pks(read, pks), len(probe) if with_total else None
 
     def _condition(self, query: UserQuery) -> ColumnElement[bool] | None:
         condition = None
@@ -198,9 +222,19 @@ class UserRepository(Repository[User]):
     def _probe(
         self, condition: ColumnElement[bool], key: ColumnElement[Any] | None, cap: int
     ) -> list[tuple[int, Any]]:
-        """Up to ``cap`` matches as (pk, sort key): all of them when fewer than ``cap``."""
-        columns: list[Any] = [User.pk, key if key is not None else literal(None)]
-        rows = self.session.execute(select(*columns).where(condition).limit(cap)).all()
+        """The first ``cap`` matches in pk order as (pk, sort key): all of them when fewer.
+
+        The pk order lets SQLite read the table (or an equality's index) in its own order
+        and stop at the cap, rather than jump around the table from some other index.
+        """
+        if key is None:
+            key = literal(None)
+        elif isinstance(key.type, DateTime):
+            # Compared as stored (SQLite's text sorts as the dates do): parsing a thousand
+            # dates into datetime objects would cost more than the query.
+            key = type_coerce(key, String)
+        query = select(User.pk, key).where(condition).order_by(User.pk).limit(cap)
+        rows = self.session.execute(query).all()
         return [(int(row[0]), row[1]) for row in rows]
 
     def _by_pks(self, read: list[Any], pks: Sequence[int]) -> list[Row[Any]]:
@@ -208,32 +242,51 @@ class UserRepository(Repository[User]):
         found = {row.pk: row for row in self.session.execute(query)}
         return [found[pk] for pk in pks if pk in found]
 
+    def _pks(self, condition: Any, order: list[Any], start: int, limit: int) -> list[int]:
+        """The pks of a page of matches, in the planner's way. Only the pks are read and
+        sorted; the page's rows are read afterwards (``_by_pks``)."""
+        if not limit:
+            return []
+        query = select(User.pk).where(condition).order_by(*order).offset(start).limit(limit)
+        return list(self.session.scalars(query))
+
     def _walk(
-        self, read: list[Any], condition: Any, order: list[Any], start: int, limit: int
-    ) -> list[Row[Any]] | None:
-        """The page read from growing windows of users in sort order; None if none holds it.
+        self, condition: Any, order: list[Any], start: int, limit: int
+    ) -> list[int] | None:
+        """The page's pks read along the sort order's index, or None past ``walk_steps``.
 
         SQLite's planner prefers the index that filters, then sorts every match: for a
-        search matching a large share of a million users that sort takes seconds. Walking
-        the sort order's index over a bounded window and filtering there finds the page in
-        milliseconds, unless the matches cluster late in that order; then the caller falls
-        back to the planner's way.
+        search matching a large share of a million users that sort costs 50-100 ms. Read
+        along the index of the sort order instead, the page is found after about
+        (start + limit) / share users, unless the matches are few or cluster late in that
+        order; SQLite's progress handler stops such a walk at ``walk_steps`` and the caller
+        falls back to the planner's way. The condition is wrapped in ``coalesce`` (the same
+        rows pass: NULL and false both fail a WHERE) so that no index can serve it and the
+        sort order's index is the one the planner reads.
         """
-        for budget in (b for b in self.walks if b >= start + limit and limit):
-            window = select(User.pk.label("pk")).order_by(*order).limit(budget).subquery()
-            query = (
-                select(*read)
-                .select_from(User)
-                .join(window, User.pk == window.c.pk)
-                .where(condition)
-                .order_by(*order)
-                .offset(start)
-                .limit(limit)
-            )
-            found = list(self.session.execute(query))
-            if len(found) == limit:
-                return found
-        return None
+        if not limit or self.walk_steps <= 0:
+            return None
+        connection = self.session.connection()
+        if connection.dialect.name != "sqlite":
+            return None
+        query = (
+            select(User.pk)
+            .where(func.coalesce(condition, false()))
+            .order_by(*order)
+            .offset(start)
+            .limit(limit)
+        )
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        driver.set_progress_handler(_Budget(), max(1, self.walk_steps // TICKS))
+        try:
+            return list(self.session.scalars(query))
+        except OperationalError as exc:
+            if "interrupted" not in str(exc.orig):
+                raise
+            return None
+        finally:
+            driver.set_progress_handler(None, 0)
 
     def _count(self, condition: ColumnElement[bool], cap: int) -> int:
         # Counting stops at the cap: totals past it are never shown.

@@ -26,7 +26,7 @@ from userdesk.tenant.management.paging import SEARCH_CAP, Paging, parse_sort
 from userdesk.tenant.management.query import QuerySyntaxError
 from userdesk.tenant.management.users.fields import USER_SORT
 from userdesk.tenant.management.users.repository import (
-    WALKS,
+    WALK_STEPS,
     FailedLoginRepository,
     UserQuery,
     UserRepository,
@@ -79,9 +79,9 @@ class SearchResult:
 
 
 class UserService:
-    def __init__(self, session: Session, walks: tuple[int, ...] = WALKS) -> None:
+    def __init__(self, session: Session, walk_steps: int = WALK_STEPS) -> None:
         self.session = session
-        self.users = UserRepository(session, walks)
+        self.users = UserRepository(session, walk_steps)
         self.failures = FailedLoginRepository(session)
         self.connections = ConnectionRepository(session)
         self.logs = LogRepository(session)
