@@ -20,7 +20,6 @@ from sqlalchemy import (
     false,
     func,
     insert,
-    literal,
     or_,
     select,
     text,
@@ -186,21 +185,24 @@ class UserRepository(Repository[User]):
         if condition is None:
             total = self._count(true(), cap) if with_total else None
             return self._page(read, true(), order, start, limit), total
-        # One pass collects the first matches in pk order, up to ``cap``, with their sort keys:
-        # under the cap that is every match, and without a sort it is the order itself, so
-        # the page is cut here and no second scan is needed.
-        probe = self._probe(condition, key, cap if with_total or key is not None else start + limit)
         if key is None:
-            pks = [pk for pk, _key in probe[start : start + limit]]
-        elif len(probe) < cap:
-            ordered = sorted(probe, key=_sort_key, reverse=descending)
+            # In pk order the first matches are the page: one read of pks, stopping at the
+            # cap, gives both the page and the total.
+            pks = self._pks(condition, order, 0, cap if with_total else start + limit)
+            total = len(pks) if with_total else None
+            return self._by_pks(read, pks[start : start + limit]), total
+        # Counting stops at the cap. Under it, the matches are few: read them all with their
+        # sort keys and cut the page here. At the cap, read the page's pks in sort order.
+        total = self._count(condition, cap)
+        if total < cap:
+            ordered = sorted(self._probe(condition, key), key=_sort_key, reverse=descending)
             pks = [pk for pk, _key in ordered[start : start + limit]]
         else:
             walked = None
             if query.sort is not None and query.sort[0] in USER_SORT_INDEXED:
                 walked = self._walk(condition, order, start, limit)
             pks = self._pks(condition, order, start, limit) if walked is None else walked
-        return self._by_pks(read, pks), len(probe) if with_total else None
+        return self._by_pks(read, pks), total if with_total else None
 
     def _condition(self, query: UserQuery) -> ColumnElement[bool] | None:
         condition = None
@@ -220,21 +222,14 @@ class UserRepository(Repository[User]):
         return list(self.session.execute(query))
 
     def _probe(
-        self, condition: ColumnElement[bool], key: ColumnElement[Any] | None, cap: int
+        self, condition: ColumnElement[bool], key: ColumnElement[Any]
     ) -> list[tuple[int, Any]]:
-        """The first ``cap`` matches in pk order as (pk, sort key): all of them when fewer.
-
-        The pk order lets SQLite read the table (or an equality's index) in its own order
-        and stop at the cap, rather than jump around the table from some other index.
-        """
-        if key is None:
-            key = literal(None)
-        elif isinstance(key.type, DateTime):
+        """Every match as (pk, sort key); for searches that match fewer than the cap."""
+        if isinstance(key.type, DateTime):
             # Compared as stored (SQLite's text sorts as the dates do): parsing a thousand
             # dates into datetime objects would cost more than the query.
             key = type_coerce(key, String)
-        query = select(User.pk, key).where(condition).order_by(User.pk).limit(cap)
-        rows = self.session.execute(query).all()
+        rows = self.session.execute(select(User.pk, key).where(condition)).all()
         return [(int(row[0]), row[1]) for row in rows]
 
     def _by_pks(self, read: list[Any], pks: Sequence[int]) -> list[Row[Any]]:
