@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from userdesk.tenant.management.users.repository import WALK_STEPS
+from userdesk.tenant.management.users.repository import WALK_STEPS, UserRepository
 from userdesk.tenant.management.users.service import UserService
 from userdesk.tenant.provisioning.demo import seed_users
 from userdesk.tenant.store.db import make_engine, make_sessionmaker, migrate, transaction
@@ -98,3 +98,18 @@ def test_every_plan_gives_the_same_page(
     total = sum(1 for u in everyone if keep(u))
     assert [u.user_id for u in result.users] == want
     assert result.total == min(total, 1000)
+
+
+def test_a_walk_past_its_budget_stops_and_leaves_the_session_usable(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions() as session:
+        order = [func.lower(User.email).asc(), User.pk.asc()]
+        condition = User.blocked.is_(False)
+        planner = UserRepository(session, walk_steps=0)._pks(condition, order, 100, 50)
+        assert len(planner) == 50
+        # SQLite interrupts the walk after about 50 steps: far too few for 150 users.
+        assert UserRepository(session, walk_steps=50)._walk(condition, order, 100, 50) is None
+        # The interrupted statement left the transaction and the connection as they were.
+        assert UserRepository(session)._walk(condition, order, 100, 50) == planner
+        assert session.scalar(select(func.count()).select_from(User)) == 2500
