@@ -245,9 +245,7 @@ class UserRepository(Repository[User]):
         query = select(User.pk).where(condition).order_by(*order).offset(start).limit(limit)
         return list(self.session.scalars(query))
 
-    def _walk(
-        self, condition: Any, order: list[Any], start: int, limit: int
-    ) -> list[int] | None:
+    def _walk(self, condition: Any, order: list[Any], start: int, limit: int) -> list[int] | None:
         """The page's pks read along the sort order's index, or None past ``walk_steps``.
 
         SQLite's planner prefers the index that filters, then sorts every match: for a
