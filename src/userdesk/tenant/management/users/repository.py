@@ -186,9 +186,18 @@ class UserRepository(Repository[User]):
             total = self._count(true(), cap) if with_total else None
             return self._page(read, true(), order, start, limit), total
         if key is None:
-            # In pk order the first matches are the page: one read of pks, stopping at the
-            # cap, gives both the page and the total.
-            pks = self._pks(condition, order, 0, cap if with_total else start + limit)
+            # In pk order the first matches are the page, and up to the cap their number is
+            # the total: one read of pks that stops there. SQLite reads the table (or an
+            # equality's index) in pk order for it, which takes long when the matches are few
+            # or far apart; bounded like a walk, it then leaves the order to the planner,
+            # whose index finds those few matches and sorts their pks (``pk + 0``: an order
+            # no index gives).
+            need = cap if with_total else start + limit
+            in_order = select(User.pk).where(condition).order_by(User.pk).limit(need)
+            pks = self._bounded(in_order) if need else []
+            if pks is None:
+                sorted_ = select(User.pk).where(condition).order_by(User.pk + 0).limit(need)
+                pks = list(self.session.scalars(sorted_))
             total = len(pks) if with_total else None
             return self._by_pks(read, pks[start : start + limit]), total
         # Counting stops at the cap. Under it, the matches are few: read them all with their
@@ -252,15 +261,12 @@ class UserRepository(Repository[User]):
         search matching a large share of a million users that sort costs 50-100 ms. Read
         along the index of the sort order instead, the page is found after about
         (start + limit) / share users, unless the matches are few or cluster late in that
-        order; SQLite's progress handler stops such a walk at ``walk_steps`` and the caller
-        falls back to the planner's way. The condition is wrapped in ``coalesce`` (the same
-        rows pass: NULL and false both fail a WHERE) so that no index can serve it and the
-        sort order's index is the one the planner reads.
+        order; the walk then stops at its budget and the caller falls back to the planner's
+        way. The condition is wrapped in ``coalesce`` (the same rows pass: NULL and false
+        both fail a WHERE) so that no index can serve it and the sort order's index is the
+        one the planner reads.
         """
-        if not limit or self.walk_steps <= 0:
-            return None
-        connection = self.session.connection()
-        if connection.dialect.name != "sqlite":
+        if not limit or self.session.get_bind().dialect.name != "sqlite":
             return None
         query = (
             select(User.pk)
@@ -269,6 +275,16 @@ class UserRepository(Repository[User]):
             .offset(start)
             .limit(limit)
         )
+        return self._bounded(query)
+
+    def _bounded(self, query: Any) -> list[int] | None:
+        """The pks ``query`` reads, or None if SQLite needs more than ``walk_steps`` for them
+        (its progress handler interrupts the statement). Other databases run it whole."""
+        connection = self.session.connection()
+        if connection.dialect.name != "sqlite":
+            return list(self.session.scalars(query))
+        if self.walk_steps <= 0:
+            return None
         driver = connection.connection.driver_connection
         assert driver is not None
         driver.set_progress_handler(_Budget(), max(1, self.walk_steps // TICKS))
