@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from userdesk.tenant.management.users.repository import WALK_STEPS, UserRepository
+from userdesk.tenant.management.users.repository import WALK, UserRepository, WalkBudget
 from userdesk.tenant.management.users.service import UserService
 from userdesk.tenant.provisioning.demo import seed_users
 from userdesk.tenant.store.db import make_engine, make_sessionmaker, migrate, transaction
@@ -75,7 +75,9 @@ CASES = [
 
 @pytest.mark.parametrize(("q", "keep", "key", "descending"), CASES)
 @pytest.mark.parametrize(
-    "walk_steps", [0, 50, WALK_STEPS], ids=["planner", "interrupted-walk", "walk"]
+    "walk",
+    [WalkBudget(ms=0), WalkBudget(ms=1e-6, check_steps=1), WALK],
+    ids=["planner", "interrupted-walk", "walk"],
 )
 @pytest.mark.parametrize(("page", "per_page"), [(0, 50), (3, 100), (19, 50)])
 def test_every_plan_gives_the_same_page(
@@ -85,13 +87,13 @@ def test_every_plan_gives_the_same_page(
     keep: Any,
     key: str | None,
     descending: bool,
-    walk_steps: int,
+    walk: WalkBudget,
     page: int,
     per_page: int,
 ) -> None:
     sort = None if key is None else f"{key}:{-1 if descending else 1}"
     with sessions() as session:
-        result = UserService(session, walk_steps=walk_steps).search(
+        result = UserService(session, walk=walk).search(
             q=q, page=page, per_page=per_page, sort=sort, connection=None, with_total=True
         )
     want = expected(everyone, keep, key, descending, page * per_page, per_page)
@@ -106,10 +108,11 @@ def test_a_walk_past_its_budget_stops_and_leaves_the_session_usable(
     with sessions() as session:
         order = [func.lower(User.email).asc(), User.pk.asc()]
         condition = User.blocked.is_(False)
-        planner = UserRepository(session, walk_steps=0)._pks(condition, order, 100, 50)
+        planner = UserRepository(session, WalkBudget(ms=0))._pks(condition, order, 100, 50)
         assert len(planner) == 50
-        # SQLite interrupts the walk after about 50 steps: far too few for 150 users.
-        assert UserRepository(session, walk_steps=50)._walk(condition, order, 100, 50) is None
+        # A budget of a nanosecond, checked at every step: SQLite interrupts the walk.
+        hasty = UserRepository(session, WalkBudget(ms=1e-6, check_steps=1))
+        assert hasty._walk(condition, order, 100, 50) is None
         # The interrupted statement left the transaction and the connection as they were.
         assert UserRepository(session)._walk(condition, order, 100, 50) == planner
         assert session.scalar(select(func.count()).select_from(User)) == 2500

@@ -6,6 +6,7 @@ into a condition over the columns ``fields`` maps; this module decides how to re
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from sqlalchemy import (
     false,
     func,
     insert,
+    literal,
     or_,
     select,
     text,
@@ -36,11 +38,22 @@ from userdesk.tenant.management.users.fields import USER_SORT, USER_SORT_INDEXED
 from userdesk.tenant.store.models import FailedLogin, User
 from userdesk.tenant.store.repository import Repository
 
-# How far a broad sorted search may read along its sort order's index (SQLite virtual-machine
-# steps: about 8 a user read, 15 when a metadata term is checked) before it leaves the order
-# to the planner, which then reads every match and keeps the page's. 300,000 steps cost about
-# 30-60 ms: the walk finds a page 9 of matches one user in thirty holds within it.
-WALK_STEPS = 300_000
+
+@dataclass(frozen=True)
+class WalkBudget:
+    """How long SQLite may read matches in an order it did not choose itself (along the sort
+    order's index, or the table in pk order) before the statement is stopped and the planner
+    answers its own way: CPU time of the thread running it, checked every ``check_steps``
+    virtual-machine steps. ``ms=0``: never read that way."""
+
+    ms: float = 20.0
+    check_steps: int = 5_000
+
+
+# 20 ms of CPU reads about 20,000 users along an index: page 9 of matches one user in twenty
+# holds. A search whose matches are rarer than that (or cluster late in the order) has few
+# enough of them for the planner to read and sort them all in about the same time.
+WALK = WalkBudget()
 
 # What a listed user's answer is made of, read as plain rows: no ORM object per user. Dates
 # and metadata come back as SQLite stores them (text), so the answer formats the dates by
@@ -88,20 +101,15 @@ def _sort_key(match: tuple[int, Any]) -> tuple[Any, ...]:
     return (False, pk) if value is None else (True, value, pk)
 
 
-# SQLite calls the walk's progress handler every tenth of its budget; the first call may come
-# early (a cached statement carries its step counter over), so the eleventh call stops it.
-TICKS = 10
+class _Deadline:
+    """A progress handler that interrupts the statement once its thread has used ``ms`` of
+    CPU time from now (SQLite stops a statement whose handler answers non-zero)."""
 
-
-class _Budget:
-    """A progress handler that interrupts the statement after ``TICKS`` calls."""
-
-    def __init__(self) -> None:
-        self.ticks = 0
+    def __init__(self, ms: float) -> None:
+        self.until = time.thread_time() + ms / 1000
 
     def __call__(self) -> int:
-        self.ticks += 1
-        return int(self.ticks > TICKS)
+        return int(time.thread_time() > self.until)
 
 
 def _direction(column: Any, descending: bool) -> Any:
@@ -111,9 +119,9 @@ def _direction(column: Any, descending: bool) -> Any:
 class UserRepository(Repository[User]):
     model = User
 
-    def __init__(self, session: Session, walk_steps: int = WALK_STEPS) -> None:
+    def __init__(self, session: Session, walk: WalkBudget = WALK) -> None:
         super().__init__(session)
-        self.walk_steps = walk_steps
+        self.walk = walk
 
     def by_user_id(self, user_id: str) -> User | None:
         return self.session.scalar(select(User).where(User.user_id == user_id))
@@ -189,23 +197,23 @@ class UserRepository(Repository[User]):
             # In pk order the first matches are the page, and up to the cap their number is
             # the total: one read of pks that stops there. SQLite reads the table (or an
             # equality's index) in pk order for it, which takes long when the matches are few
-            # or far apart; bounded like a walk, it then leaves the order to the planner,
-            # whose index finds those few matches and sorts their pks (``pk + 0``: an order
-            # no index gives).
+            # or far apart; bounded, it then leaves the order to the planner (below).
             need = cap if with_total else start + limit
-            in_order = select(User.pk).where(condition).order_by(User.pk).limit(need)
+            in_order = select(User.pk).where(condition).order_by(*order).limit(need)
             pks = self._bounded(in_order) if need else []
-            if pks is None:
-                sorted_ = select(User.pk).where(condition).order_by(User.pk + 0).limit(need)
-                pks = list(self.session.scalars(sorted_))
-            total = len(pks) if with_total else None
-            return self._by_pks(read, pks[start : start + limit]), total
+            if pks is not None:
+                total = len(pks) if with_total else None
+                return self._by_pks(read, pks[start : start + limit]), total
         # Counting stops at the cap. Under it, the matches are few: read them all with their
-        # sort keys and cut the page here. At the cap, read the page's pks in sort order.
+        # sort keys and cut the page here. At the cap, read the page's pks in order: along
+        # the sort order's index if that is quick, else the planner's way (``pk + 0`` for
+        # the pk order: an order no index gives, so the planner's index finds the matches).
         total = self._count(condition, cap)
         if total < cap:
             ordered = sorted(self._probe(condition, key), key=_sort_key, reverse=descending)
             pks = [pk for pk, _key in ordered[start : start + limit]]
+        elif key is None:
+            pks = self._pks(condition, [User.pk + 0], start, limit)
         else:
             walked = None
             if query.sort is not None and query.sort[0] in USER_SORT_INDEXED:
@@ -231,10 +239,12 @@ class UserRepository(Repository[User]):
         return list(self.session.execute(query))
 
     def _probe(
-        self, condition: ColumnElement[bool], key: ColumnElement[Any]
+        self, condition: ColumnElement[bool], key: ColumnElement[Any] | None
     ) -> list[tuple[int, Any]]:
         """Every match as (pk, sort key); for searches that match fewer than the cap."""
-        if isinstance(key.type, DateTime):
+        if key is None:
+            key = literal(None)
+        elif isinstance(key.type, DateTime):
             # Compared as stored (SQLite's text sorts as the dates do): parsing a thousand
             # dates into datetime objects would cost more than the query.
             key = type_coerce(key, String)
@@ -255,7 +265,7 @@ class UserRepository(Repository[User]):
         return list(self.session.scalars(query))
 
     def _walk(self, condition: Any, order: list[Any], start: int, limit: int) -> list[int] | None:
-        """The page's pks read along the sort order's index, or None past ``walk_steps``.
+        """The page's pks read along the sort order's index, or None past the budget.
 
         SQLite's planner prefers the index that filters, then sorts every match: for a
         search matching a large share of a million users that sort costs 50-100 ms. Read
@@ -278,16 +288,16 @@ class UserRepository(Repository[User]):
         return self._bounded(query)
 
     def _bounded(self, query: Any) -> list[int] | None:
-        """The pks ``query`` reads, or None if SQLite needs more than ``walk_steps`` for them
+        """The pks ``query`` reads, or None if SQLite needs more than the walk budget for them
         (its progress handler interrupts the statement). Other databases run it whole."""
         connection = self.session.connection()
         if connection.dialect.name != "sqlite":
             return list(self.session.scalars(query))
-        if self.walk_steps <= 0:
+        if self.walk.ms <= 0:
             return None
         driver = connection.connection.driver_connection
         assert driver is not None
-        driver.set_progress_handler(_Budget(), max(1, self.walk_steps // TICKS))
+        driver.set_progress_handler(_Deadline(self.walk.ms), self.walk.check_steps)
         try:
             return list(self.session.scalars(query))
         except OperationalError as exc:
