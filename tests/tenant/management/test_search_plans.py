@@ -107,7 +107,8 @@ def test_a_walk_past_its_budget_stops_and_leaves_the_session_usable(
 ) -> None:
     with sessions() as session:
         order = [func.lower(User.email).asc(), User.pk.asc()]
-        condition = User.blocked.is_(False)
+        # An index finds these users: a walk that takes too long has a way out.
+        condition = User.logins_count >= 1
         planner = UserRepository(session, WalkBudget(ms=0))._pks(condition, order, 100, 50)
         assert len(planner) == 50
         # A budget of a nanosecond, checked at every step: SQLite interrupts the walk.
@@ -116,3 +117,14 @@ def test_a_walk_past_its_budget_stops_and_leaves_the_session_usable(
         # The interrupted statement left the transaction and the connection as they were.
         assert UserRepository(session)._walk(condition, order, 100, 50) == planner
         assert session.scalar(select(func.count()).select_from(User)) == 2500
+
+
+def test_a_walk_no_index_could_replace_reads_to_its_end(sessions: sessionmaker[Session]) -> None:
+    with sessions() as session:
+        order = [func.lower(User.email).asc(), User.pk.asc()]
+        # No index finds unblocked users: the planner would read every user, so the walk,
+        # however long, is the better way and is not stopped.
+        condition = User.blocked.is_(False)
+        planner = UserRepository(session, WalkBudget(ms=0))._pks(condition, order, 100, 50)
+        hasty = UserRepository(session, WalkBudget(ms=1e-6, check_steps=1))
+        assert hasty._walk(condition, order, 100, 50) == planner

@@ -22,6 +22,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    null,
     or_,
     select,
     text,
@@ -29,7 +30,11 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
 
 from userdesk.tenant.management.query import parse
 from userdesk.tenant.management.search import build
@@ -110,6 +115,20 @@ class _Deadline:
 
     def __call__(self) -> int:
         return int(time.thread_time() > self.until)
+
+
+class _QueryPlan(Executable, ClauseElement):
+    """SQLite's ``EXPLAIN QUERY PLAN`` of a query: how it would read, without reading."""
+
+    inherit_cache = False
+
+    def __init__(self, query: Any) -> None:
+        self.query = query
+
+
+@compiles(_QueryPlan, "sqlite")
+def _explain(element: _QueryPlan, compiler: SQLCompiler, **kw: Any) -> str:
+    return "EXPLAIN QUERY PLAN " + compiler.process(element.query, **kw)
 
 
 def _direction(column: Any, descending: bool) -> Any:
@@ -200,7 +219,7 @@ class UserRepository(Repository[User]):
             # or far apart; bounded, it then leaves the order to the planner (below).
             need = cap if with_total else start + limit
             in_order = select(User.pk).where(condition).order_by(*order).limit(need)
-            pks = self._bounded(in_order) if need else []
+            pks = self._bounded(in_order, condition) if need else []
             if pks is not None:
                 total = len(pks) if with_total else None
                 return self._by_pks(read, pks[start : start + limit]), total
@@ -214,10 +233,16 @@ class UserRepository(Repository[User]):
             pks = [pk for pk, _key in ordered[start : start + limit]]
         elif key is None:
             pks = self._pks(condition, [User.pk + 0], start, limit)
+        elif query.sort is None or query.sort[0] not in USER_SORT_INDEXED:
+            pks = self._pks(condition, order, start, limit)
         else:
-            walked = None
-            if query.sort is not None and query.sort[0] in USER_SORT_INDEXED:
-                walked = self._walk(condition, order, start, limit)
+            walked = self._walk(condition, order, start, limit)
+            if walked is None and self._on_sqlite():
+                # The walk was too long: ifnull(key, NULL) sorts as the key does, but no index
+                # gives that order, so the planner finds the matches with the condition's
+                # index (reading the sort order's index on would be the walk again).
+                by = func.ifnull(key, null())
+                order = [_direction(by, descending), _direction(User.pk.expression, descending)]
             pks = self._pks(condition, order, start, limit) if walked is None else walked
         return self._by_pks(read, pks), total if with_total else None
 
@@ -276,7 +301,7 @@ class UserRepository(Repository[User]):
         both fail a WHERE) so that no index can serve it and the sort order's index is the
         one the planner reads.
         """
-        if not limit or self.session.get_bind().dialect.name != "sqlite":
+        if not limit or not self._on_sqlite():
             return None
         query = (
             select(User.pk)
@@ -285,17 +310,23 @@ class UserRepository(Repository[User]):
             .offset(start)
             .limit(limit)
         )
-        return self._bounded(query)
+        return self._bounded(query, condition)
 
-    def _bounded(self, query: Any) -> list[int] | None:
+    def _bounded(self, query: Any, condition: Any) -> list[int] | None:
         """The pks ``query`` reads, or None if SQLite needs more than the walk budget for them
-        (its progress handler interrupts the statement). Other databases run it whole."""
-        connection = self.session.connection()
-        if connection.dialect.name != "sqlite":
+        (its progress handler interrupts the statement). Other databases run it whole.
+
+        When no index finds the matches of ``condition`` (the planner would scan the whole
+        table for them), the caller's fallback is no better than reading on: then the query
+        runs to its end.
+        """
+        if not self._on_sqlite():
             return list(self.session.scalars(query))
         if self.walk.ms <= 0:
             return None
-        driver = connection.connection.driver_connection
+        if self._scans(condition):
+            return list(self.session.scalars(query))
+        driver = self.session.connection().connection.driver_connection
         assert driver is not None
         driver.set_progress_handler(_Deadline(self.walk.ms), self.walk.check_steps)
         try:
@@ -306,6 +337,15 @@ class UserRepository(Repository[User]):
             return None
         finally:
             driver.set_progress_handler(None, 0)
+
+    def _on_sqlite(self) -> bool:
+        return self.session.get_bind().dialect.name == "sqlite"
+
+    def _scans(self, condition: Any) -> bool:
+        """Whether SQLite finds the matches of ``condition`` only by reading every user (or
+        every entry of an index), no index narrowing them down."""
+        plan = self.session.execute(_QueryPlan(select(User.pk).where(condition)))
+        return any(str(step[3]).startswith("SCAN users") for step in plan)
 
     def _count(self, condition: ColumnElement[bool], cap: int) -> int:
         # Counting stops at the cap: totals past it are never shown.
