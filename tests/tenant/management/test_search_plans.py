@@ -113,9 +113,9 @@ def test_a_walk_past_its_budget_stops_and_leaves_the_session_usable(
         assert len(planner) == 50
         # A budget of a nanosecond, checked at every step: SQLite interrupts the walk.
         hasty = UserRepository(session, WalkBudget(ms=1e-6, check_steps=1))
-        assert hasty._walk(condition, order, 100, 50) is None
+        assert hasty._walk(condition, order, 100, 50, scans=False) is None
         # The interrupted statement left the transaction and the connection as they were.
-        assert UserRepository(session)._walk(condition, order, 100, 50) == planner
+        assert UserRepository(session)._walk(condition, order, 100, 50, scans=False) == planner
         assert session.scalar(select(func.count()).select_from(User)) == 2500
 
 
@@ -125,6 +125,8 @@ def test_a_walk_no_index_could_replace_reads_to_its_end(sessions: sessionmaker[S
         # No index finds unblocked users: the planner would read every user, so the walk,
         # however long, is the better way and is not stopped.
         condition = User.blocked.is_(False)
-        planner = UserRepository(session, WalkBudget(ms=0))._pks(condition, order, 100, 50)
         hasty = UserRepository(session, WalkBudget(ms=1e-6, check_steps=1))
-        assert hasty._walk(condition, order, 100, 50) == planner
+        assert hasty._scans(condition)
+        assert not hasty._scans(User.logins_count >= 1)
+        planner = UserRepository(session, WalkBudget(ms=0))._pks(condition, order, 100, 50)
+        assert hasty._walk(condition, order, 100, 50, scans=True) == planner

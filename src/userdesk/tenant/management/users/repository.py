@@ -212,6 +212,9 @@ class UserRepository(Repository[User]):
         if condition is None:
             total = self._count(true(), cap) if with_total else None
             return self._page(read, true(), order, start, limit), total
+        # Whether SQLite finds the matches only by reading every user: then no other way is
+        # cheaper than reading on in the order wanted, and those reads are not bounded.
+        scans = self._on_sqlite() and self._scans(condition)
         if key is None:
             # In pk order the first matches are the page, and up to the cap their number is
             # the total: one read of pks that stops there. SQLite reads the table (or an
@@ -219,7 +222,7 @@ class UserRepository(Repository[User]):
             # or far apart; bounded, it then leaves the order to the planner (below).
             need = cap if with_total else start + limit
             in_order = select(User.pk).where(condition).order_by(*order).limit(need)
-            pks = self._bounded(in_order, condition) if need else []
+            pks = self._bounded(in_order, scans) if need else []
             if pks is not None:
                 total = len(pks) if with_total else None
                 return self._by_pks(read, pks[start : start + limit]), total
@@ -227,7 +230,9 @@ class UserRepository(Repository[User]):
         # sort keys and cut the page here. At the cap, read the page's pks in order: along
         # the sort order's index if that is quick, else the planner's way (``pk + 0`` for
         # the pk order: an order no index gives, so the planner's index finds the matches).
-        total = self._count(condition, cap)
+        # A count that scans reads the table in pk order: the metadata index, probed for each
+        # user, is then read in its own order too.
+        total = self._count(condition, cap, in_pk_order=scans)
         if total < cap:
             ordered = sorted(self._probe(condition, key), key=_sort_key, reverse=descending)
             pks = [pk for pk, _key in ordered[start : start + limit]]
@@ -236,7 +241,7 @@ class UserRepository(Repository[User]):
         elif query.sort is None or query.sort[0] not in USER_SORT_INDEXED:
             pks = self._pks(condition, order, start, limit)
         else:
-            walked = self._walk(condition, order, start, limit)
+            walked = self._walk(condition, order, start, limit, scans)
             if walked is None and self._on_sqlite():
                 # The walk was too long: ifnull(key, NULL) sorts as the key does, but no index
                 # gives that order, so the planner finds the matches with the condition's
@@ -289,7 +294,9 @@ class UserRepository(Repository[User]):
         query = select(User.pk).where(condition).order_by(*order).offset(start).limit(limit)
         return list(self.session.scalars(query))
 
-    def _walk(self, condition: Any, order: list[Any], start: int, limit: int) -> list[int] | None:
+    def _walk(
+        self, condition: Any, order: list[Any], start: int, limit: int, scans: bool
+    ) -> list[int] | None:
         """The page's pks read along the sort order's index, or None past the budget.
 
         SQLite's planner prefers the index that filters, then sorts every match: for a
@@ -310,21 +317,20 @@ class UserRepository(Repository[User]):
             .offset(start)
             .limit(limit)
         )
-        return self._bounded(query, condition)
+        return self._bounded(query, scans)
 
-    def _bounded(self, query: Any, condition: Any) -> list[int] | None:
+    def _bounded(self, query: Any, scans: bool) -> list[int] | None:
         """The pks ``query`` reads, or None if SQLite needs more than the walk budget for them
         (its progress handler interrupts the statement). Other databases run it whole.
 
-        When no index finds the matches of ``condition`` (the planner would scan the whole
-        table for them), the caller's fallback is no better than reading on: then the query
-        runs to its end.
+        When no index finds the matches (``scans``: the planner would read every user for
+        them), the caller's fallback is no better than reading on: the query runs to its end.
         """
         if not self._on_sqlite():
             return list(self.session.scalars(query))
         if self.walk.ms <= 0:
             return None
-        if self._scans(condition):
+        if scans:
             return list(self.session.scalars(query))
         driver = self.session.connection().connection.driver_connection
         assert driver is not None
@@ -347,9 +353,11 @@ class UserRepository(Repository[User]):
         plan = self.session.execute(_QueryPlan(select(User.pk).where(condition)))
         return any(str(step[3]).startswith("SCAN users") for step in plan)
 
-    def _count(self, condition: ColumnElement[bool], cap: int) -> int:
+    def _count(self, condition: ColumnElement[bool], cap: int, in_pk_order: bool = False) -> int:
         # Counting stops at the cap: totals past it are never shown.
         matching = select(User.pk).where(condition).limit(cap)
+        if in_pk_order:
+            matching = matching.order_by(User.pk)
         total = self.session.scalar(select(func.count()).select_from(matching.subquery()))
         return int(total or 0)
 
