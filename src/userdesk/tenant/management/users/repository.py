@@ -215,37 +215,35 @@ class UserRepository(Repository[User]):
         # Whether SQLite finds the matches only by reading every user: then no other way is
         # cheaper than reading on in the order wanted, and those reads are not bounded.
         scans = self._on_sqlite() and self._scans(condition)
-        if key is None:
+        if key is None and scans:
             # In pk order the first matches are the page, and up to the cap their number is
-            # the total: one read of pks that stops there. SQLite reads the table (or an
-            # equality's index) in pk order for it, which takes long when the matches are few
-            # or far apart; bounded, it then leaves the order to the planner (below).
+            # the total: one read of the table in its own order gives both.
             need = cap if with_total else start + limit
             in_order = select(User.pk).where(condition).order_by(*order).limit(need)
-            pks = self._bounded(in_order, scans) if need else []
-            if pks is not None:
-                total = len(pks) if with_total else None
-                return self._by_pks(read, pks[start : start + limit]), total
-        # Counting stops at the cap. Under it, the matches are few: read them all with their
-        # sort keys and cut the page here. At the cap, read the page's pks in order: along
-        # the sort order's index if that is quick, else the planner's way (``pk + 0`` for
-        # the pk order: an order no index gives, so the planner's index finds the matches).
-        # A count that scans reads the table in pk order: the metadata index, probed for each
-        # user, is then read in its own order too.
+            pks = list(self.session.scalars(in_order)) if need else []
+            total = len(pks) if with_total else None
+            return self._by_pks(read, pks[start : start + limit]), total
+        # Counting stops at the cap (a count that scans reads the table in pk order: the
+        # metadata index, probed for each user, is then read in its own order too). Under
+        # the cap the matches are few: read them all with their sort keys and cut the page
+        # here. At the cap, read the page's pks in order, bounded: along the sort order's
+        # index, or the table in pk order (which SQLite may prefer to an index that would
+        # find the matches, then sort them); past the budget, the planner's way in an order
+        # no index gives (``pk + 0``, ``ifnull(key, NULL)``), so that its index finds them.
         total = self._count(condition, cap, in_pk_order=scans)
         if total < cap:
             ordered = sorted(self._probe(condition, key), key=_sort_key, reverse=descending)
             pks = [pk for pk, _key in ordered[start : start + limit]]
         elif key is None:
-            pks = self._pks(condition, [User.pk + 0], start, limit)
+            in_order = select(User.pk).where(condition).order_by(*order)
+            walked = self._bounded(in_order.offset(start).limit(limit), scans) if limit else []
+            pks = self._pks(condition, [User.pk + 0], start, limit) if walked is None else walked
         elif query.sort is None or query.sort[0] not in USER_SORT_INDEXED:
             pks = self._pks(condition, order, start, limit)
         else:
             walked = self._walk(condition, order, start, limit, scans)
             if walked is None and self._on_sqlite():
-                # The walk was too long: ifnull(key, NULL) sorts as the key does, but no index
-                # gives that order, so the planner finds the matches with the condition's
-                # index (reading the sort order's index on would be the walk again).
+                # ifnull(key, NULL) sorts as the key does, but no index gives that order.
                 by = func.ifnull(key, null())
                 order = [_direction(by, descending), _direction(User.pk.expression, descending)]
             pks = self._pks(condition, order, start, limit) if walked is None else walked
