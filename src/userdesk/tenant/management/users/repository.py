@@ -55,9 +55,9 @@ class WalkBudget:
     check_steps: int = 5_000
 
 
-# 20 ms of CPU reads about 20,000 users along an index: page 9 of matches one user in twenty
-# holds. A search whose matches are rarer than that (or cluster late in the order) has few
-# enough of them for the planner to read and sort them all in about the same time.
+# 20 ms of CPU reads about 15,000 users along an index at a million users: page 9 of matches
+# one user in fifteen holds. A search whose matches are rarer than that (or cluster late in
+# the order) has few enough of them for the planner to read and sort in about that time.
 WALK = WalkBudget()
 
 # What a listed user's answer is made of, read as plain rows: no ORM object per user. Dates
