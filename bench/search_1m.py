@@ -62,6 +62,34 @@ FORMS: list[tuple[str, str | None]] = [
 ]
 SORTS = ["created_at:1", "last_login:-1", "email:1", "name:1", "logins_count:-1"]
 SORTED_FORMS = ["no q", "email.domain", "app_metadata common", "app_metadata rare"]
+CONNECTION = "Username-Password-Authentication"
+# ``--extra``: searches whose matches are few, far apart or late in the sort order, sorts
+# without an index, the connection parameter: (label, q, sort, connection).
+EXTRA: list[tuple[str, str | None, str | None, str | None]] = [
+    ("connection only", None, None, CONNECTION),
+    ("connection + email.domain", "email.domain:acme.io", None, CONNECTION),
+    ("connection, sort email:1", None, "email:1", CONNECTION),
+    (
+        "identities.connection, sort created_at:-1",
+        f"identities.connection:{CONNECTION}",
+        "created_at:-1",
+        None,
+    ),
+    ("email_verified:false", "email_verified:false", None, None),
+    ("email_verified:false, sort name:1", "email_verified:false", "name:1", None),
+    ("logins_count:0", "logins_count:0", None, None),
+    ("logins_count:0, sort last_login:-1", "logins_count:0", "last_login:-1", None),
+    ("bare word ada", "ada", None, None),
+    ("bare word chen, sort email:1", "chen", "email:1", None),
+    ("name:*chen*", "name:*chen*", None, None),
+    ("given_name:Ada, sort family_name:1", "given_name:Ada", "family_name:1", None),
+    ("last_login since 2025-12-31", "last_login:[2025-12-31 TO *]", None, None),
+    ("last_login since 2025-12-31, sort email:1", "last_login:[2025-12-31 TO *]", "email:1", None),
+    ("logins_count >= 250", "logins_count:[250 TO *]", None, None),
+    ("logins_count >= 250, sort created_at:1", "logins_count:[250 TO *]", "created_at:1", None),
+    ("NOT blocked:true, sort updated_at:-1", "NOT blocked:true", "updated_at:-1", None),
+    ("email.domain, sort username:1", "email.domain:acme.io", "username:1", None),
+]
 
 
 def add_rare_users(data_dir: Path, database: str | None) -> None:
@@ -118,6 +146,7 @@ def main() -> None:
     )
     parser.add_argument("--users", type=int, default=USERS, help="users to seed (first run)")
     parser.add_argument("--only", help="run only the forms whose label contains this")
+    parser.add_argument("--extra", action="store_true", help="also the searches of EXTRA")
     args = parser.parse_args()
     data_dir = data_dir_for(args.data_dir, args.database)
     ensure(data_dir, args.users, database=args.database)
@@ -129,8 +158,12 @@ def main() -> None:
     base = f"http://127.0.0.1:{PORT}"
     headers = {"Authorization": f"Bearer {machine_token(base, config(data_dir))}"}
     forms = dict(FORMS)
-    runs: list[tuple[str, str | None, str | None]] = [(label, q, None) for label, q in FORMS]
-    runs += [(f"{label}, sort {s}", forms[label], s) for s in SORTS for label in SORTED_FORMS]
+    runs: list[tuple[str, str | None, str | None, str | None]] = [
+        (label, q, None, None) for label, q in FORMS
+    ]
+    runs += [(f"{label}, sort {s}", forms[label], s, None) for s in SORTS for label in SORTED_FORMS]
+    if args.extra:
+        runs += EXTRA
     if args.only:
         runs = [r for r in runs if args.only in r[0]]
     print(
@@ -140,7 +173,7 @@ def main() -> None:
     cpu_before, wall_before = cpu_seconds(server.pid), time.perf_counter()
     try:
         with httpx.Client(base_url=f"{base}/api/v2", headers=headers, timeout=120) as client:
-            for label, q, sort in runs:
+            for label, q, sort, connection in runs:
                 for page in (0, 9):
                     params: dict[str, Any] = {
                         "page": page,
@@ -151,6 +184,8 @@ def main() -> None:
                         params["q"] = q
                     if sort:
                         params["sort"] = sort
+                    if connection:
+                        params["connection"] = connection
                     p50, p95, p99, cpu, db_cpu, rows, total = measure(
                         client, params, args.requests, server.pid, args.database
                     )

@@ -246,3 +246,12 @@ def test_the_reader_streams_arrays_and_lines_across_chunk_boundaries(
         list(entries(io.StringIO('[{"a":1} {"b":2}]')))
     with pytest.raises(reader.ImportFileError):
         list(entries(io.StringIO('[{"a":1},')))
+
+
+def test_the_reader_cuts_every_line_of_a_chunk_and_reports_its_progress() -> None:
+    rows = [{"email": f"user{i}@example.com", "n": i} for i in range(2_000)]
+    text = "\r\n\n".join(json.dumps(r) for r in rows) + "\n"
+    seen: list[int] = []
+    assert list(entries(io.StringIO(text), seen.append)) == rows
+    assert len(seen) == len(rows)
+    assert seen == sorted(seen) and seen[-1] == len(text)

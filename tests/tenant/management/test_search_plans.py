@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from userdesk.tenant.management.users.repository import WALK, UserRepository, WalkBudget
 from userdesk.tenant.management.users.service import UserService
 from userdesk.tenant.provisioning.demo import seed_users
 from userdesk.tenant.store.db import make_sessionmaker, transaction
@@ -70,7 +71,9 @@ CASES = [
 
 @pytest.mark.parametrize(("q", "keep", "key", "descending"), CASES)
 @pytest.mark.parametrize(
-    "walks", [(), (40,), (2_000, 20_000)], ids=["planner", "short-walk", "walk"]
+    "walk",
+    [WalkBudget(ms=0), WalkBudget(ms=1e-6, check_steps=1), WALK],
+    ids=["planner", "interrupted-walk", "walk"],
 )
 @pytest.mark.parametrize(("page", "per_page"), [(0, 50), (3, 100), (19, 50)])
 def test_every_plan_gives_the_same_page(
@@ -80,16 +83,53 @@ def test_every_plan_gives_the_same_page(
     keep: Any,
     key: str | None,
     descending: bool,
-    walks: tuple[int, ...],
+    walk: WalkBudget,
     page: int,
     per_page: int,
 ) -> None:
     sort = None if key is None else f"{key}:{-1 if descending else 1}"
     with sessions() as session:
-        result = UserService(session, walks=walks).search(
+        result = UserService(session, walk=walk).search(
             q=q, page=page, per_page=per_page, sort=sort, connection=None, with_total=True
         )
     want = expected(everyone, keep, key, descending, page * per_page, per_page)
     total = sum(1 for u in everyone if keep(u))
     assert [u.user_id for u in result.users] == want
     assert result.total == min(total, 1000)
+
+
+def on_sqlite(session: Session) -> None:
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite's progress handler and query plans; PostgreSQL walks by windows")
+
+
+def test_a_walk_past_its_budget_stops_and_leaves_the_session_usable(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions() as session:
+        on_sqlite(session)
+        order = [func.lower(User.email).asc(), User.pk.asc()]
+        # An index finds these users: a walk that takes too long has a way out.
+        condition = User.logins_count >= 1
+        planner = UserRepository(session, WalkBudget(ms=0))._pks(condition, order, 100, 50)
+        assert len(planner) == 50
+        # A budget of a nanosecond, checked at every step: SQLite interrupts the walk.
+        hasty = UserRepository(session, WalkBudget(ms=1e-6, check_steps=1))
+        assert hasty._walk(condition, order, 100, 50, scans=False) is None
+        # The interrupted statement left the transaction and the connection as they were.
+        assert UserRepository(session)._walk(condition, order, 100, 50, scans=False) == planner
+        assert session.scalar(select(func.count()).select_from(User)) == 2500
+
+
+def test_a_walk_no_index_could_replace_reads_to_its_end(sessions: sessionmaker[Session]) -> None:
+    with sessions() as session:
+        on_sqlite(session)
+        order = [func.lower(User.email).asc(), User.pk.asc()]
+        # No index finds unblocked users: the planner would read every user, so the walk,
+        # however long, is the better way and is not stopped.
+        condition = User.blocked.is_(False)
+        hasty = UserRepository(session, WalkBudget(ms=1e-6, check_steps=1))
+        assert hasty._scans(condition)
+        assert not hasty._scans(User.logins_count >= 1)
+        planner = UserRepository(session, WalkBudget(ms=0))._pks(condition, order, 100, 50)
+        assert hasty._walk(condition, order, 100, 50, scans=True) == planner

@@ -38,17 +38,19 @@ def entries(stream: IO[str], progress: Callable[[int], None] | None = None) -> I
 
 def _lines(stream: IO[str], head: str, progress: Callable[[int], None] | None) -> Iterator[Any]:
     consumed = 0
-    buffer = head
+    # Lines are cut from the buffer at a moving position: slicing the rest of the buffer off
+    # after each line would copy a megabyte per line.
+    buffer, position = head, 0
     while True:
-        newline = buffer.find("\n")
+        newline = buffer.find("\n", position)
         if newline < 0:
             more = stream.read(CHUNK)
             if more:
-                buffer += more
+                buffer, position = buffer[position:] + more, 0
                 continue
-            line, buffer = buffer, ""
+            line, position = buffer[position:], len(buffer)
         else:
-            line, buffer = buffer[:newline], buffer[newline + 1 :]
+            line, position = buffer[position:newline], newline + 1
         consumed += len(line) + 1
         if line.strip():
             try:

@@ -6,19 +6,23 @@ into a condition over the columns ``fields`` maps; this module decides how to re
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    DateTime,
     Row,
     String,
     Text,
     delete,
+    false,
     func,
     insert,
     literal,
+    null,
     or_,
     select,
     text,
@@ -26,7 +30,11 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
 
 from userdesk.tenant.management.query import parse
 from userdesk.tenant.management.search import build
@@ -35,9 +43,26 @@ from userdesk.tenant.management.users.fields import USER_SORT, USER_SORT_INDEXED
 from userdesk.tenant.store.models import FailedLogin, User
 from userdesk.tenant.store.repository import Repository
 
-# How many users in sort order a broad search reads, growing, before it leaves the order
-# to the planner (which then sorts every match).
-WALKS = (2_000, 20_000)
+
+@dataclass(frozen=True)
+class WalkBudget:
+    """How long SQLite may read matches in an order it did not choose itself (along the sort
+    order's index, or the table in pk order) before the statement is stopped and the planner
+    answers its own way: CPU time of the thread running it, checked every ``check_steps``
+    virtual-machine steps. ``ms=0``: never read that way.
+
+    PostgreSQL has no progress handler to stop a statement: there a walk reads ``windows``
+    of that many users in sort order, each larger than the last, until one holds the page."""
+
+    ms: float = 20.0
+    check_steps: int = 5_000
+    windows: tuple[int, ...] = (2_000, 20_000)
+
+
+# 20 ms of CPU reads about 15,000 users along an index at a million users: page 9 of matches
+# one user in fifteen holds. A search whose matches are rarer than that (or cluster late in
+# the order) has few enough of them for the planner to read and sort in about that time.
+WALK = WalkBudget()
 
 # What a listed user's answer is made of, read as plain rows: no ORM object per user. Dates
 # and metadata come back as SQLite stores them (text), so the answer formats the dates by
@@ -85,6 +110,31 @@ def _sort_key(match: tuple[int, Any]) -> tuple[Any, ...]:
     return (False, pk) if value is None else (True, value, pk)
 
 
+class _Deadline:
+    """A progress handler that interrupts the statement once its thread has used ``ms`` of
+    CPU time from now (SQLite stops a statement whose handler answers non-zero)."""
+
+    def __init__(self, ms: float) -> None:
+        self.until = time.thread_time() + ms / 1000
+
+    def __call__(self) -> int:
+        return int(time.thread_time() > self.until)
+
+
+class _QueryPlan(Executable, ClauseElement):
+    """SQLite's ``EXPLAIN QUERY PLAN`` of a query: how it would read, without reading."""
+
+    inherit_cache = False
+
+    def __init__(self, query: Any) -> None:
+        self.query = query
+
+
+@compiles(_QueryPlan, "sqlite")
+def _explain(element: _QueryPlan, compiler: SQLCompiler, **kw: Any) -> str:
+    return "EXPLAIN QUERY PLAN " + compiler.process(element.query, **kw)
+
+
 def _direction(column: Any, descending: bool, nulls_low: bool = False) -> Any:
     """``nulls_low``: spell out SQLite's NULL order (first up, last down) where the database's
     own is the other way round (PostgreSQL)."""
@@ -96,9 +146,9 @@ def _direction(column: Any, descending: bool, nulls_low: bool = False) -> Any:
 class UserRepository(Repository[User]):
     model = User
 
-    def __init__(self, session: Session, walks: tuple[int, ...] = WALKS) -> None:
+    def __init__(self, session: Session, walk: WalkBudget = WALK) -> None:
         super().__init__(session)
-        self.walks = walks
+        self.walk = walk
 
     def by_user_id(self, user_id: str) -> User | None:
         return self.session.scalar(select(User).where(User.user_id == user_id))
@@ -171,17 +221,42 @@ class UserRepository(Repository[User]):
         if condition is None:
             total = self._count(true(), cap) if with_total else None
             return self._page(read, true(), order, start, limit), total
-        # One pass collects up to ``cap`` matches with their sort keys: under the cap that is
-        # every match, so the page is cut here and no second scan is needed.
-        probe = self._probe(condition, key, cap)
-        if len(probe) < cap:
-            ordered = sorted(probe, key=_sort_key, reverse=descending)
-            found = self._by_pks(read, [pk for pk, _key in ordered[start : start + limit]])
+        # Whether SQLite finds the matches only by reading every user: then no other way is
+        # cheaper than reading on in the order wanted, and those reads are not bounded.
+        scans = self._on_sqlite() and self._scans(condition)
+        if key is None and scans:
+            # In pk order the first matches are the page, and up to the cap their number is
+            # the total: one read of the table in its own order gives both.
+            need = max(cap, start + limit) if with_total else start + limit
+            in_order = select(User.pk).where(condition).order_by(*order).limit(need)
+            pks = list(self.session.scalars(in_order)) if need else []
+            total = min(len(pks), cap) if with_total else None
+            return self._by_pks(read, pks[start : start + limit]), total
+        # Counting stops at the cap (a count that scans reads the table in pk order: the
+        # metadata index, probed for each user, is then read in its own order too). Under
+        # the cap the matches are few: read them all with their sort keys and cut the page
+        # here. At the cap, read the page's pks in order, bounded: along the sort order's
+        # index, or the table in pk order (which SQLite may prefer to an index that would
+        # find the matches, then sort them); past the budget, the planner's way in an order
+        # no index gives (``pk + 0``, ``ifnull(key, NULL)``), so that its index finds them.
+        total = self._count(condition, cap, in_pk_order=scans)
+        if total < cap:
+            ordered = sorted(self._probe(condition, key), key=_sort_key, reverse=descending)
+            pks = [pk for pk, _key in ordered[start : start + limit]]
+        elif key is None:
+            in_order = select(User.pk).where(condition).order_by(*order)
+            walked = self._bounded(in_order.offset(start).limit(limit), scans) if limit else []
+            pks = self._pks(condition, [User.pk + 0], start, limit) if walked is None else walked
+        elif query.sort is None or query.sort[0] not in USER_SORT_INDEXED:
+            pks = self._pks(condition, order, start, limit)
         else:
-            walkable = query.sort is None or query.sort[0] in USER_SORT_INDEXED
-            walked = self._walk(read, condition, order, start, limit) if walkable else None
-            found = walked or self._page(read, condition, order, start, limit)
-        return found, len(probe) if with_total else None
+            walked = self._walk(condition, order, start, limit, scans)
+            if walked is None and self._on_sqlite():
+                # ifnull(key, NULL) sorts as the key does, but no index gives that order.
+                by = func.ifnull(key, null())
+                order = [_direction(by, descending), _direction(User.pk.expression, descending)]
+            pks = self._pks(condition, order, start, limit) if walked is None else walked
+        return self._by_pks(read, pks), total if with_total else None
 
     def _condition(self, query: UserQuery) -> ColumnElement[bool] | None:
         condition = None
@@ -201,11 +276,16 @@ class UserRepository(Repository[User]):
         return list(self.session.execute(query))
 
     def _probe(
-        self, condition: ColumnElement[bool], key: ColumnElement[Any] | None, cap: int
+        self, condition: ColumnElement[bool], key: ColumnElement[Any] | None
     ) -> list[tuple[int, Any]]:
-        """Up to ``cap`` matches as (pk, sort key): all of them when fewer than ``cap``."""
-        columns: list[Any] = [User.pk, key if key is not None else literal(None)]
-        rows = self.session.execute(select(*columns).where(condition).limit(cap)).all()
+        """Every match as (pk, sort key); for searches that match fewer than the cap."""
+        if key is None:
+            key = literal(None)
+        elif isinstance(key.type, DateTime):
+            # Compared as stored (SQLite's text sorts as the dates do): parsing a thousand
+            # dates into datetime objects would cost more than the query.
+            key = type_coerce(key, String)
+        rows = self.session.execute(select(User.pk, key).where(condition)).all()
         return [(int(row[0]), row[1]) for row in rows]
 
     def _by_pks(self, read: list[Any], pks: Sequence[int]) -> list[Row[Any]]:
@@ -213,39 +293,97 @@ class UserRepository(Repository[User]):
         found = {row.pk: row for row in self.session.execute(query)}
         return [found[pk] for pk in pks if pk in found]
 
+    def _pks(self, condition: Any, order: list[Any], start: int, limit: int) -> list[int]:
+        """The pks of a page of matches, in the planner's way. Only the pks are read and
+        sorted; the page's rows are read afterwards (``_by_pks``)."""
+        if not limit:
+            return []
+        query = select(User.pk).where(condition).order_by(*order).offset(start).limit(limit)
+        return list(self.session.scalars(query))
+
     def _walk(
-        self, read: list[Any], condition: Any, order: list[Any], start: int, limit: int
-    ) -> list[Row[Any]] | None:
-        """The page read from growing windows of users in sort order; None if none holds it.
+        self, condition: Any, order: list[Any], start: int, limit: int, scans: bool
+    ) -> list[int] | None:
+        """The page's pks read along the sort order's index, or None past the budget.
 
         SQLite's planner prefers the index that filters, then sorts every match: for a
-        search matching a large share of a million users that sort takes seconds. Walking
-        the sort order's index over a bounded window and filtering there finds the page in
-        milliseconds, unless the matches cluster late in that order; then the caller falls
-        back to the planner's way.
+        search matching a large share of a million users that sort costs 50-100 ms. Read
+        along the index of the sort order instead, the page is found after about
+        (start + limit) / share users, unless the matches are few or cluster late in that
+        order; the walk then stops at its budget and the caller falls back to the planner's
+        way. The condition is wrapped in ``coalesce`` (the same rows pass: NULL and false
+        both fail a WHERE) so that no index can serve it and the sort order's index is the
+        one the planner reads.
         """
-        for budget in (b for b in self.walks if b >= start + limit and limit):
-            if self._dialect() == "postgresql":
-                query = plans_postgresql.walk_query(read, condition, order, budget, start, limit)
-            else:
-                window = select(User.pk.label("pk")).order_by(*order).limit(budget).subquery()
-                query = (
-                    select(*read)
-                    .select_from(User)
-                    .join(window, User.pk == window.c.pk)
-                    .where(condition)
-                    .order_by(*order)
-                    .offset(start)
-                    .limit(limit)
-                )
-            found = list(self.session.execute(query))
+        if not limit:
+            return None
+        if self._dialect() == "postgresql":
+            return self._walk_postgresql(condition, order, start, limit)
+        if not self._on_sqlite():
+            return None
+        query = (
+            select(User.pk)
+            .where(func.coalesce(condition, false()))
+            .order_by(*order)
+            .offset(start)
+            .limit(limit)
+        )
+        return self._bounded(query, scans)
+
+    def _walk_postgresql(
+        self, condition: Any, order: list[Any], start: int, limit: int
+    ) -> list[int] | None:
+        """PostgreSQL's walk: growing windows of users in sort order, filtered (see
+        ``plans_postgresql``); None when no window holds the page (or the budget says never
+        to walk)."""
+        if self.walk.ms <= 0:
+            return None
+        for budget in (b for b in self.walk.windows if b >= start + limit):
+            query = plans_postgresql.walk_query([User.pk], condition, order, budget, start, limit)
+            found = list(self.session.scalars(query))
             if len(found) == limit:
                 return found
         return None
 
-    def _count(self, condition: ColumnElement[bool], cap: int) -> int:
+    def _bounded(self, query: Any, scans: bool) -> list[int] | None:
+        """The pks ``query`` reads, or None if SQLite needs more than the walk budget for them
+        (its progress handler interrupts the statement). Other databases run it whole.
+
+        When no index finds the matches (``scans``: the planner would read every user for
+        them), the caller's fallback is no better than reading on: the query runs to its end.
+        """
+        if not self._on_sqlite():
+            return list(self.session.scalars(query))
+        if self.walk.ms <= 0:
+            return None
+        if scans:
+            return list(self.session.scalars(query))
+        driver = self.session.connection().connection.driver_connection
+        assert driver is not None
+        driver.set_progress_handler(_Deadline(self.walk.ms), self.walk.check_steps)
+        try:
+            return list(self.session.scalars(query))
+        except OperationalError as exc:
+            if "interrupted" not in str(exc.orig):
+                raise
+            return None
+        finally:
+            driver.set_progress_handler(None, 0)
+
+    def _on_sqlite(self) -> bool:
+        return self.session.get_bind().dialect.name == "sqlite"
+
+    def _scans(self, condition: Any) -> bool:
+        """Whether SQLite finds the matches of ``condition`` only by reading every user (or
+        every entry of an index), no index narrowing them down."""
+        plan = self.session.execute(_QueryPlan(select(User.pk).where(condition)))
+        return any(str(step[3]).startswith("SCAN users") for step in plan)
+
+    def _count(self, condition: ColumnElement[bool], cap: int, in_pk_order: bool = False) -> int:
         # Counting stops at the cap: totals past it are never shown.
         matching = select(User.pk).where(condition).limit(cap)
+        if in_pk_order:
+            matching = matching.order_by(User.pk)
         total = self.session.scalar(select(func.count()).select_from(matching.subquery()))
         return int(total or 0)
 

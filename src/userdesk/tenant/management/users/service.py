@@ -26,10 +26,11 @@ from userdesk.tenant.management.paging import SEARCH_CAP, Paging, parse_sort
 from userdesk.tenant.management.query import QuerySyntaxError
 from userdesk.tenant.management.users.fields import USER_SORT
 from userdesk.tenant.management.users.repository import (
-    WALKS,
+    WALK,
     FailedLoginRepository,
     UserQuery,
     UserRepository,
+    WalkBudget,
 )
 from userdesk.tenant.management.users.schemas import UserCreate, UserUpdate
 from userdesk.tenant.management.users.validation import check_profile
@@ -79,9 +80,9 @@ class SearchResult:
 
 
 class UserService:
-    def __init__(self, session: Session, walks: tuple[int, ...] = WALKS) -> None:
+    def __init__(self, session: Session, walk: WalkBudget = WALK) -> None:
         self.session = session
-        self.users = UserRepository(session, walks)
+        self.users = UserRepository(session, walk)
         self.failures = FailedLoginRepository(session)
         self.connections = ConnectionRepository(session)
         self.logs = LogRepository(session)
