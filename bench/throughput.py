@@ -136,7 +136,11 @@ def main() -> None:
         sys.exit("wrk is missing: apt-get install wrk")
 
     data_dir = Path(tempfile.mkdtemp(prefix="userdesk-throughput-"))
-    env = base_env(USERDESK_TENANT_DEMO_USERS=str(args.users))
+    # The Management API's per-client limit would measure itself, not the servers (the
+    # variable, not `--management-rate-limit off`, so versions that predate it still start).
+    env = base_env(
+        USERDESK_TENANT_DEMO_USERS=str(args.users), USERDESK_TENANT_RATE_LIMIT_BURST="off"
+    )
     running = Servers(data_dir)
     try:
         deadline = time.monotonic() + 300
