@@ -17,6 +17,7 @@ from userdesk.desk.directory.tokens import TokenSource
 from userdesk.desk.settings import Settings
 from userdesk.desk.staff.accounts import StaffAccounts
 from userdesk.desk.staff.service import StaffService
+from userdesk.desk.users.service import UserService
 
 
 @dataclass
@@ -31,6 +32,7 @@ class DeskContext:
     actors: ActorEmails
     staff: StaffService
     accounts: StaffAccounts
+    users: UserService
 
 
 def _context(request: Request) -> DeskContext:

@@ -13,6 +13,9 @@ from userdesk.desk.directory.users import (
     Block,
     DirectoryUser,
     NewUser,
+    Page,
+    PageReader,
+    RowT,
     UserChanges,
     UserNotFound,
     UserPage,
@@ -44,13 +47,15 @@ class UserService:
 
     async def search(self, q: str | None, page: int, per_page: int, sort: str | None) -> UserPage:
         """``page`` counts from 1 here and from 0 in Auth0."""
-        if (page - 1) * per_page >= SEARCH_CAP:
-            raise SearchCapReached(
-                f"Only the first {SEARCH_CAP:,} matches of a search can be shown, and page "
-                f"{page} at {per_page} a page starts past them. Refine the search, or export "
-                "every match."
-            )
+        _within_cap(page, per_page)
         return await self._users.search(q=q, page=page - 1, per_page=per_page, sort=sort)
+
+    async def search_as(
+        self, reader: PageReader[RowT], q: str | None, page: int, per_page: int, sort: str | None
+    ) -> Page[RowT]:
+        """``search`` for a page that is only shown, its users read as ``reader``'s rows."""
+        _within_cap(page, per_page)
+        return await self._users.search_as(reader, q=q, page=page - 1, per_page=per_page, sort=sort)
 
     async def get(self, user_id: str) -> DirectoryUser:
         return await self._users.get(user_id)
@@ -123,6 +128,15 @@ class UserService:
                 f"{user_id} is the last staff member who holds {manage}: give another "
                 "staff member that permission first"
             )
+
+
+def _within_cap(page: int, per_page: int) -> None:
+    if (page - 1) * per_page >= SEARCH_CAP:
+        raise SearchCapReached(
+            f"Only the first {SEARCH_CAP:,} matches of a search can be shown, and page "
+            f"{page} at {per_page} a page starts past them. Refine the search, or export "
+            "every match."
+        )
 
 
 def _without_password(body: dict[str, Any]) -> dict[str, Any]:
