@@ -85,6 +85,10 @@ def new_session(
 ) -> aiohttp.ClientSession:
     """The desk's session for the Management API."""
     connector = aiohttp.TCPConnector(
+        # The certificates httpx trusts (certifi's, or SSL_CERT_FILE / SSL_CERT_DIR), so the
+        # Management API is trusted as the token exchange beside it is, whatever the system
+        # store holds.
+        ssl=httpx.create_ssl_context(),
         limit=100,
         limit_per_host=100,
         # Under the 5 s uvicorn (the embedded tenant) keeps an idle connection: a connection
