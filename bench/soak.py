@@ -5,7 +5,8 @@ ports in a temporary data directory with a few thousand demo users. Each session
 (password grant, its own access token) and then, until time is up, picks an action at random:
 list a page, search with ``q``, view a user, or delete one (each user is deleted once only, so
 every answer has one right status). Prints requests, errors (must be 0) and p50/p99 per action
-and overall; exits 1 on any error.
+and overall, and the CPU time ``userdesk serve`` (all its processes, from ``/proc``) and this
+script's own client spent per answered request; exits 1 on any error.
 
     .venv/bin/python bench/soak.py [--seconds 60] [--sessions 50] [--users 5000] [--workers 1]
 
@@ -29,7 +30,15 @@ from typing import Any
 
 import httpx
 
-from _stack import base_env, free_port, machine_token, servers, staff_token, wait_until_up
+from _stack import (
+    base_env,
+    cpu_seconds,
+    free_port,
+    machine_token,
+    servers,
+    staff_token,
+    wait_until_up,
+)
 
 # Weights of the mix: mostly reads, as a support desk's day is.
 ACTIONS = {"list": 40, "search": 30, "view": 20, "delete": 10}
@@ -188,8 +197,18 @@ def main() -> None:
                 + ", ".join(f"{a} {w}%" for a, w in ACTIONS.items())
                 + f"; {len(pool.delete)} users available to delete"
             )
+            served_by = running.processes[-1].pid
+            server_cpu, client_cpu = cpu_seconds(served_by), time.process_time()
             tally = asyncio.run(soak(desk, tokens, pool, args.seconds))
+            server_cpu = cpu_seconds(served_by) - server_cpu
+            client_cpu = time.process_time() - client_cpu
             errors = report(tally, args.seconds)
+            answered = max(1, sum(len(v) for v in tally.latencies.values()))
+            # From /proc: desk and tenant (every worker) together, and this script's client.
+            print(
+                f"CPU ms/request: userdesk serve {server_cpu * 1000 / answered:.2f}, "
+                f"soak client {client_cpu * 1000 / answered:.2f}"
+            )
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
     sys.exit(1 if errors else 0)

@@ -27,43 +27,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from _stack import Servers, base_env, free_port, machine_token, staff_token, wait_until_up
+from _stack import (
+    Servers,
+    base_env,
+    cpu_seconds,
+    free_port,
+    machine_token,
+    staff_token,
+    wait_until_up,
+)
 
 PER_PAGE = 50
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def process_tree(pid: int) -> list[int]:
-    """``pid`` and every process below it (uvicorn's workers are its children)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo += children.get(current, [])
-    return found
-
-
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of ``pid`` and its descendants, in seconds."""
-    total = 0
-    for member in process_tree(pid):
-        try:
-            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        # After the command name: state is field 0, utime field 11, stime field 12.
-        total += int(fields[11]) + int(fields[12])
-    return total / TICKS
 
 
 @dataclass
@@ -136,7 +110,11 @@ def main() -> None:
         sys.exit("wrk is missing: apt-get install wrk")
 
     data_dir = Path(tempfile.mkdtemp(prefix="userdesk-throughput-"))
-    env = base_env(USERDESK_TENANT_DEMO_USERS=str(args.users))
+    # The Management API's per-client limit would measure itself, not the servers (the
+    # variable, not `--management-rate-limit off`, so versions that predate it still start).
+    env = base_env(
+        USERDESK_TENANT_DEMO_USERS=str(args.users), USERDESK_TENANT_RATE_LIMIT_BURST="off"
+    )
     running = Servers(data_dir)
     try:
         deadline = time.monotonic() + 300

@@ -1,11 +1,18 @@
-"""The Management API client's retry rules, driven directly against a proxied real tenant."""
+"""The Management API client's retry rules, driven directly against a proxied real tenant.
+
+Each test runs through both transports: aiohttp, as the desk sends, and an httpx client, as
+callers that hold one do.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import httpx
 import pytest
@@ -14,7 +21,10 @@ from tests.support.faultproxy import Fault, FaultProxy
 from tests.support.servers import RunningTenant, bind_loopback, start_tenant
 from userdesk.desk.directory.client import ManagementClient
 from userdesk.desk.directory.tokens import ClientCredentials, TokenSource
-from userdesk.desk.errors import UpstreamRateLimited, UpstreamUnavailable
+from userdesk.desk.directory.transport import AiohttpTransport, new_session
+from userdesk.desk.directory.users import UsersApi
+from userdesk.desk.errors import UpstreamFailed, UpstreamRateLimited, UpstreamUnavailable
+from userdesk.desk.users.schemas import USER_PAGE, UserRead
 
 CONNECTION = "Username-Password-Authentication"
 
@@ -34,29 +44,45 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningT
     proxy.stop()
 
 
-def run_with_client(
-    tenant: RunningTenant, call: Callable[[ManagementClient], Awaitable[Any]]
-) -> Any:
-    async def go() -> Any:
-        async with httpx.AsyncClient(timeout=5) as http:
-            backend = tenant.config["backend"]
-            tokens = TokenSource(
-                http,
-                ClientCredentials(
-                    token_url=f"{tenant.config['domain']}/oauth/token",
-                    client_id=backend["client_id"],
-                    client_secret=backend["client_secret"],
-                    audience=tenant.config["management_audience"],
-                ),
-            )
-            client = ManagementClient(http, f"{tenant.config['domain']}/api/v2", tokens)
-            return await call(client)
+@pytest.fixture(params=["aiohttp", "httpx"])
+def transport(request: pytest.FixtureRequest) -> str:
+    kind: str = request.param
+    return kind
 
-    return asyncio.run(go())
+
+Run = Callable[[RunningTenant, Callable[[ManagementClient], Awaitable[Any]]], Any]
+
+
+@pytest.fixture
+def run_with_client(transport: str) -> Run:
+    def run(tenant: RunningTenant, call: Callable[[ManagementClient], Awaitable[Any]]) -> Any:
+        async def go() -> Any:
+            domain = tenant.config["domain"]
+            async with (
+                httpx.AsyncClient(timeout=5) as http,
+                new_session(timeout=5, connect_timeout=5, user_agent="tests") as session,
+            ):
+                backend = tenant.config["backend"]
+                tokens = TokenSource(
+                    http,
+                    ClientCredentials(
+                        token_url=f"{domain}/oauth/token",
+                        client_id=backend["client_id"],
+                        client_secret=backend["client_secret"],
+                        audience=tenant.config["management_audience"],
+                    ),
+                )
+                sender = AiohttpTransport(session, domain) if transport == "aiohttp" else http
+                client = ManagementClient(sender, f"{domain}/api/v2", tokens)
+                return await call(client)
+
+        return asyncio.run(go())
+
+    return run
 
 
 def test_injected_503_after_a_create_reached_the_tenant_is_not_retried(
-    proxied: tuple[RunningTenant, FaultProxy],
+    proxied: tuple[RunningTenant, FaultProxy], run_with_client: Run
 ) -> None:
     tenant, proxy = proxied
     proxy.clear()
@@ -69,7 +95,7 @@ def test_injected_503_after_a_create_reached_the_tenant_is_not_retried(
 
 
 def test_injected_long_retry_after_is_answered_at_once_not_waited(
-    proxied: tuple[RunningTenant, FaultProxy],
+    proxied: tuple[RunningTenant, FaultProxy], run_with_client: Run
 ) -> None:
     tenant, proxy = proxied
     proxy.clear()
@@ -81,7 +107,7 @@ def test_injected_long_retry_after_is_answered_at_once_not_waited(
 
 
 def test_injected_reset_connection_on_a_read_is_retried(
-    proxied: tuple[RunningTenant, FaultProxy],
+    proxied: tuple[RunningTenant, FaultProxy], run_with_client: Run
 ) -> None:
     tenant, proxy = proxied
     proxy.clear()
@@ -92,7 +118,7 @@ def test_injected_reset_connection_on_a_read_is_retried(
 
 
 def test_injected_429_on_the_token_endpoint_is_a_rate_limit_not_an_outage(
-    proxied: tuple[RunningTenant, FaultProxy],
+    proxied: tuple[RunningTenant, FaultProxy], run_with_client: Run
 ) -> None:
     tenant, proxy = proxied
     proxy.clear()
@@ -100,3 +126,84 @@ def test_injected_429_on_the_token_endpoint_is_a_rate_limit_not_an_outage(
     with pytest.raises(UpstreamRateLimited) as caught:
         run_with_client(tenant, lambda client: client.get("/users"))
     assert caught.value.retry_after == 7
+
+
+# -- users pages read straight from the answer's bytes (PageReader) --------------------------
+
+
+def provider_answer(body: Any) -> Fault:
+    """A 200 with ``body``: answers of providers other than the embedded tenant."""
+    headers = (("content-type", "application/json"),)
+    return Fault("status", 200, headers, json.dumps(body).encode())
+
+
+def read_page(client: ManagementClient, page: int = 0, per_page: int = 50) -> Awaitable[Any]:
+    return UsersApi(client).search_as(USER_PAGE, q=None, page=page, per_page=per_page, sort=None)
+
+
+def test_a_page_read_from_bytes_is_the_page_read_through_directory_users(
+    proxied: tuple[RunningTenant, FaultProxy], run_with_client: Run
+) -> None:
+    tenant, proxy = proxied
+    proxy.clear()
+    api = "/users"
+    creates = [
+        {
+            "connection": CONNECTION,
+            "email": f"page-{uuid4().hex}@userdesk.test",
+            "password": "Pw-1x-yz",
+        }
+        for _ in range(3)
+    ]
+    for body in creates:
+        run_with_client(tenant, lambda client, body=body: client.post(api, body))
+
+    async def both(client: ManagementClient) -> tuple[Any, Any]:
+        users = UsersApi(client)
+        fresh = await read_page(client)
+        old = await users.search(q=None, page=0, per_page=50, sort=None)
+        return fresh, old
+
+    fresh, old = run_with_client(tenant, both)
+    assert len(fresh.users) >= 3
+    assert (fresh.total, fresh.total_is_capped) == (old.total, old.total_is_capped)
+    assert [u.model_dump() for u in fresh.users] == [
+        UserRead.from_directory(u).model_dump() for u in old.users
+    ]
+
+
+def test_a_provider_that_ignores_include_totals_still_gives_a_page(
+    proxied: tuple[RunningTenant, FaultProxy], run_with_client: Run
+) -> None:
+    tenant, proxy = proxied
+    proxy.clear()
+    rows = [
+        {"user_id": "auth0|a1", "email": "a@userdesk.test", "created_at": "2024-01-02T03:04:05Z"},
+        {"user_id": "auth0|b2", "unmodelled": {"kept": False}},
+    ]
+    proxy.inject("GET", r"/api/v2/users", provider_answer(rows))
+    page = run_with_client(tenant, lambda client: read_page(client, page=2, per_page=2))
+    assert [u.user_id for u in page.users] == ["auth0|a1", "auth0|b2"]
+    assert page.users[0].created_at == datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert (page.total, page.total_is_capped) == (6, False)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"users": [{"email": "no-id@userdesk.test"}], "total": 1},
+        {"users": [], "total": -1},
+        {"users": [], "total": True},
+        {"users": "not a list"},
+        "a string",
+    ],
+)
+def test_a_malformed_page_is_the_providers_failure(
+    proxied: tuple[RunningTenant, FaultProxy], run_with_client: Run, body: Any
+) -> None:
+    tenant, proxy = proxied
+    proxy.clear()
+    proxy.inject("GET", r"/api/v2/users", provider_answer(body))
+    with pytest.raises(UpstreamFailed) as caught:
+        run_with_client(tenant, read_page)
+    assert caught.value.upstream_status == 200

@@ -129,9 +129,8 @@ def start_proxied(
         proxy.stop()
         raise
     proxy.upstream = tenant.url
-    desk = start_desk(tenant, **desk_options)
     # The desk's 10 s upstream timeout, shortened so slow-answer faults take seconds, not tens.
-    desk.context.http.timeout = httpx.Timeout(desk_timeout, connect=desk_timeout)
+    desk = start_desk(tenant, upstream_timeout=desk_timeout, **desk_options)
     forge = Forge.for_desk(tenant)
     return Proxied(proxy, tenant, desk, forge, machine_token(tenant))
 

@@ -39,6 +39,7 @@ from userdesk.desk.directory.tokens import (
     TokenFile,
     TokenSource,
 )
+from userdesk.desk.directory.transport import AiohttpTransport, new_session
 from userdesk.desk.events.routes import router as events_router
 from userdesk.desk.exports.routes import router as exports_router
 from userdesk.desk.exports.service import ExportService
@@ -55,6 +56,7 @@ from userdesk.desk.staff.accounts import StaffAccounts
 from userdesk.desk.staff.routes import router as staff_router
 from userdesk.desk.staff.service import StaffService
 from userdesk.desk.users.routes import router as users_router
+from userdesk.desk.users.service import UserService
 
 log = logging.getLogger("userdesk.desk")
 
@@ -126,11 +128,20 @@ def create_app(
         engine = audit_db.make_engine(settings.audit_database_url)
         await audit_db.ensure_current(engine)
         write_engine = audit_db.make_write_engine(settings.audit_database_url)
-        async with httpx.AsyncClient(
-            timeout=httpx.Timeout(upstream_timeout, connect=min(3.0, upstream_timeout)),
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
-            headers={"User-Agent": f"userdesk/{__version__}"},
-        ) as http:
+        user_agent = f"userdesk/{__version__}"
+        connect_timeout = min(3.0, upstream_timeout)
+        # httpx for the token exchange and the signing keys; the Management API calls, one
+        # for nearly every request the desk answers, go through aiohttp (transport.py).
+        async with (
+            httpx.AsyncClient(
+                timeout=httpx.Timeout(upstream_timeout, connect=connect_timeout),
+                limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+                headers={"User-Agent": user_agent},
+            ) as http,
+            new_session(
+                timeout=upstream_timeout, connect_timeout=connect_timeout, user_agent=user_agent
+            ) as management_http,
+        ):
             news = CacheNews()
             redis_url = settings.redis_url
             shared = (
@@ -146,9 +157,21 @@ def create_app(
                 redis=SharedTokens(shared, credentials.identity) if shared else None,
             )
             directory = DirectoryGateway(
-                ManagementClient(http, f"{settings.origin}/api/v2", tokens, retry), news
+                ManagementClient(
+                    AiohttpTransport(management_http, settings.origin),
+                    f"{settings.origin}/api/v2",
+                    tokens,
+                    retry,
+                    files=http,
+                ),
+                news,
             )
             actors = ActorEmails(directory)
+            audit = AuditLog(
+                audit_db.make_sessions(engine),
+                sessionmaker(write_engine, expire_on_commit=False) if write_engine else None,
+            )
+            accounts = StaffAccounts(directory, **({"clock": clock} if clock else {}), news=news)
             app.state.desk = DeskContext(
                 settings=settings,
                 http=http,
@@ -161,13 +184,11 @@ def create_app(
                     news=news,
                 ),
                 audit_engine=engine,
-                audit=AuditLog(
-                    audit_db.make_sessions(engine),
-                    sessionmaker(write_engine, expire_on_commit=False) if write_engine else None,
-                ),
+                audit=audit,
                 actors=actors,
                 staff=StaffService(directory, actors),
-                accounts=StaffAccounts(directory, **({"clock": clock} if clock else {}), news=news),
+                accounts=accounts,
+                users=UserService(directory, audit, actors, accounts, staff_api=audience),
                 shared=shared,
             )
             if shared is not None:

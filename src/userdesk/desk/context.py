@@ -18,6 +18,7 @@ from userdesk.desk.settings import Settings
 from userdesk.desk.shared import SharedState
 from userdesk.desk.staff.accounts import StaffAccounts
 from userdesk.desk.staff.service import StaffService
+from userdesk.desk.users.service import UserService
 
 
 @dataclass
@@ -32,6 +33,7 @@ class DeskContext:
     actors: ActorEmails
     staff: StaffService
     accounts: StaffAccounts
+    users: UserService
     # Redis, when REDIS_URL is set: what replicas share (shared.py).
     shared: SharedState | None = None
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, TypeVar
 
+import anyio
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,6 +22,8 @@ from userdesk.tenant.settings import TenantSettings
 from userdesk.tenant.shared import TenantShared
 from userdesk.tenant.store.db import make_read_sessionmaker
 
+T = TypeVar("T")
+
 
 @dataclass
 class TenantContext:
@@ -29,10 +34,38 @@ class TenantContext:
     web_origins: WebOrigins
     # Held by a Management API write for its whole transaction: SQLite lets one writer in at
     # a time anyway, and a waiter on this lock wakes the moment the writer ends, where one
-    # waiting in SQLite's busy handler polls with sleeps that grow to 100 ms.
-    write_lock: threading.Lock = field(default_factory=threading.Lock)
+    # waiting in SQLite's busy handler polls with sleeps that grow to 100 ms. An asyncio lock,
+    # waited for on the event loop: a thread lock was waited for in worker threads, and once
+    # as many writes queued as the pool has threads (40), the holder's own route found no
+    # thread to run in and every write stopped for good.
+    write_turn: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Bulk jobs write from their own threads (a job's progress, its start and end): they take
+    # turns among themselves on this lock, never waiting on the event loop's, and meet the
+    # other writers in SQLite's busy handler.
+    jobs_write_lock: threading.Lock = field(default_factory=threading.Lock)
     # Redis, when REDIS_URL is set: counters and cache news the replicas share.
     shared: TenantShared | None = None
+
+    @cached_property
+    def writer(self) -> ThreadPoolExecutor:
+        """The thread that runs the users' writes (``write``), one whole transaction each."""
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="tenant-writer")
+
+    async def write(self, work: Callable[[Session], T]) -> T:
+        """``work`` in one committed write transaction, on the writer thread.
+
+        The hot writes (a user created, changed, deleted) take their turn in the writer's
+        own queue: the next starts the moment the last commits, on that thread, where a
+        turn taken on the event loop (``get_db``) costs two trips through a busy loop and
+        three through the shared thread pool. Other writes still take ``write_turn``; the
+        two meet only in SQLite's busy handler.
+        """
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.writer, self._transaction, work)
+
+    def _transaction(self, work: Callable[[Session], T]) -> T:
+        with self.sessions() as session, session.begin():
+            return work(session)
 
     @cached_property
     def read_sessions(self) -> sessionmaker[Session]:
@@ -42,7 +75,9 @@ class TenantContext:
     @cached_property
     def jobs(self) -> JobRunner:
         """The bulk jobs this process runs."""
-        return JobRunner(self.sessions, self.read_sessions, self.write_lock, self.settings.data_dir)
+        return JobRunner(
+            self.sessions, self.read_sessions, self.jobs_write_lock, self.settings.data_dir
+        )
 
     @property
     def issuer(self) -> str:
@@ -68,16 +103,51 @@ Tenant = Annotated[TenantContext, Depends(get_tenant)]
 _READS = frozenset({"GET", "HEAD"})
 
 
-def get_db(request: Request, tenant: Tenant) -> Iterator[Session]:
-    # scope="function" below: the transaction commits before the response is sent, so a
-    # client that reads right after a write always sees it. Management API reads never write,
-    # so they take no write lock; every other request's transaction takes it when it begins.
-    if request.method in _READS and request.scope["path"].startswith("/api/v2/"):
-        with tenant.read_sessions() as session, session.begin():
+def _only_reads(request: Request) -> bool:
+    # Management API reads never write, so they take no write lock.
+    return request.method in _READS and request.scope["path"].startswith("/api/v2/")
+
+
+async def get_db(request: Request, tenant: Tenant) -> AsyncIterator[Session]:
+    """The request's session; a request that may write first waits for its turn.
+
+    The turn is waited for on the event loop, holding no thread. scope="function" below:
+    the transaction commits before the response is sent, so a client that reads right after
+    a write always sees it, and before the next write's turn begins. Every transaction but
+    a read's takes SQLite's write lock when it begins (store/db.py).
+    """
+    if _only_reads(request):
+        session = tenant.read_sessions()
+        try:
             yield session
+        finally:
+            # Ending a read transaction writes nothing: not worth a trip to a thread.
+            session.close()
         return
-    with tenant.write_lock, tenant.sessions() as session, session.begin():
-        yield session
+    async with tenant.write_turn:
+        session = tenant.sessions()
+        try:
+            yield session
+        except BaseException:
+            await _end(session, commit=False)
+            raise
+        await _end(session, commit=True)
+
+
+async def _end(session: Session, *, commit: bool) -> None:
+    def end() -> None:
+        try:
+            if commit:
+                session.commit()
+            else:
+                session.rollback()
+        finally:
+            session.close()
+
+    # Its own limiter, as FastAPI gives a dependency's exit: the transaction holds the write
+    # lock, and must not wait for a thread of a pool that reads may fill.
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(end, limiter=anyio.CapacityLimiter(1))
 
 
 DbSession = Annotated[Session, Depends(get_db, scope="function")]

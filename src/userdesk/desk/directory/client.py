@@ -2,12 +2,12 @@
 
 The resource modules beside it (``users``, ``roles``) own the paths, parameters and answer
 shapes; this module only sends what they build and turns the provider's failures into the
-desk's errors. It is a thin httpx client rather than auth0-python: that SDK's
-``ManagementClient`` fetches tokens with a blocking call and hard-codes ``https://``, and the
-desk needs its own retry and error rules anyway. Idempotent calls (GET, PATCH, DELETE) are
-retried within a small time budget, honouring ``Retry-After`` and ``x-ratelimit-reset``; a
-create is retried only when the request never left (connection refused), never after the
-provider may have acted on it.
+desk's errors. It is a thin HTTP client (``transport``: aiohttp in the desk) rather than
+auth0-python: that SDK's ``ManagementClient`` fetches tokens with a blocking call and
+hard-codes ``https://``, and the desk needs its own retry and error rules anyway. Idempotent
+calls (GET, PATCH, DELETE) are retried within a small time budget, honouring ``Retry-After``
+and ``x-ratelimit-reset``; a create is retried only when the request never left (connection
+refused), never after the provider may have acted on it.
 """
 
 from __future__ import annotations
@@ -25,6 +25,14 @@ import httpx
 import orjson
 
 from userdesk.desk.directory.tokens import TokenSource
+from userdesk.desk.directory.transport import (
+    Answer,
+    Broken,
+    HttpxTransport,
+    NotSent,
+    TimedOut,
+    Transport,
+)
 from userdesk.desk.errors import (
     BadQuery,
     DeskError,
@@ -68,13 +76,18 @@ class _Retry(Exception):
 class ManagementClient:
     def __init__(
         self,
-        http: httpx.AsyncClient,
+        http: Transport | httpx.AsyncClient,
         base_url: str,
         tokens: TokenSource,
         policy: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
+        files: httpx.AsyncClient | None = None,
     ) -> None:
-        self._http = http
+        self._http = HttpxTransport(http) if isinstance(http, httpx.AsyncClient) else http
+        # Downloads of the files the provider links to (streamed; never the desk's token).
+        self._files = (
+            files if files is not None else (http if isinstance(http, httpx.AsyncClient) else None)
+        )
         self._base = base_url.rstrip("/")
         self._tokens = tokens
         self._policy = policy or RetryPolicy()
@@ -84,9 +97,14 @@ class ManagementClient:
         response = await self._send("GET", path, params=params, idempotent=True)
         return _json(response)
 
+    async def get_bytes(self, path: str, params: dict[str, Any] | None = None) -> bytes:
+        """The answer's body as sent, for callers that validate it straight from JSON."""
+        response = await self._send("GET", path, params=params, idempotent=True)
+        return response.content
+
     async def delete(self, path: str, body: Any = None) -> int:
         response = await self._send("DELETE", path, json=body, idempotent=True)
-        return response.status_code
+        return response.status
 
     async def post(self, path: str, body: Any) -> Any:
         response = await self._send("POST", path, json=body, idempotent=False)
@@ -103,9 +121,11 @@ class ManagementClient:
         The link is its own credential (a signed S3 URL on Auth0): the desk's token is never
         sent with it, whatever host it names. Returns the bytes written.
         """
+        if self._files is None:
+            raise UpstreamUnavailable("The desk has no client to download the export file with")
         written = 0
         try:
-            async with self._http.stream("GET", url) as response:
+            async with self._files.stream("GET", url) as response:
                 if response.status_code in (401, 403, 404):
                     status = response.status_code
                     raise LinkRefused(f"The export file's link was refused ({status})")
@@ -130,7 +150,7 @@ class ManagementClient:
         params: dict[str, Any] | None = None,
         json: Any = None,
         idempotent: bool,
-    ) -> httpx.Response:
+    ) -> Answer:
         policy = self._policy
         waited = 0.0
         attempt = 0
@@ -148,7 +168,7 @@ class ManagementClient:
                 waited += wait
                 await self._sleep(wait)
                 continue
-            if response.status_code == 401 and not refreshed:
+            if response.status == 401 and not refreshed:
                 # A token the provider no longer accepts (revoked, signing key rotated):
                 # forget it and try once with a fresh one.
                 self._tokens.invalidate(token)
@@ -165,64 +185,64 @@ class ManagementClient:
         params: dict[str, Any] | None,
         json: Any,
         idempotent: bool,
-    ) -> httpx.Response:
+    ) -> Answer:
         url = f"{self._base}{path}"
         try:
-            response = await self._http.request(
+            response = await self._http.send(
                 method,
                 url,
                 params=params,
                 json=json,
                 headers={"Authorization": f"Bearer {token}"},
             )
-        except httpx.ConnectError as exc:
+        except NotSent as exc:
             # Nothing was sent, so even a create may try again.
             raise _Retry(
                 UpstreamUnavailable(f"Cannot reach the identity provider at {self._base}"), 0
             ) from exc
-        except httpx.TimeoutException as exc:
+        except TimedOut as exc:
             error = UpstreamUnavailable(f"The identity provider timed out ({method} {path})")
             if idempotent:
                 raise _Retry(error, 0) from exc
             raise error from exc
-        except httpx.TransportError as exc:
+        except Broken as exc:
             error = UpstreamUnavailable(
-                f"The connection to the identity provider failed ({type(exc).__name__})"
+                f"The connection to the identity provider failed ({exc.what})"
             )
             if idempotent:
                 raise _Retry(error, 0) from exc
             raise error from exc
-        if idempotent and response.status_code in _RETRYABLE_STATUS:
+        if idempotent and response.status in _RETRYABLE_STATUS:
             raise _Retry(_status_error(response), _wait_hint(response))
         return response
 
-    def _checked(self, response: httpx.Response) -> httpx.Response:
-        if response.status_code < 400:
+    def _checked(self, response: Answer) -> Answer:
+        if response.status < 400:
             return response
         raise _status_error(response)
 
 
-def _json(response: httpx.Response) -> Any:
+def _json(response: Answer) -> Any:
     # orjson: a page of users parses several times faster than with the standard library.
     try:
         return orjson.loads(response.content)
     except ValueError as exc:
         error = UpstreamFailed(
-            f"The identity provider sent an answer that is not JSON ({response.request.method} "
-            f"{response.request.url.path}, HTTP {response.status_code})"
+            f"The identity provider sent an answer that is not JSON ({response.method} "
+            f"{response.path}, HTTP {response.status})"
         )
-        error.upstream_status = response.status_code
+        error.upstream_status = response.status
         raise error from exc
 
 
-def _status_error(response: httpx.Response) -> DeskError:
+def _status_error(response: Answer) -> DeskError:
     error = _error_for(response)
-    error.upstream_status = response.status_code
+    error.upstream_status = response.status
     return error
 
 
-def _error_for(response: httpx.Response) -> DeskError:
-    status = response.status_code
+def _error_for(response: Answer) -> DeskError:
+    status = response.status
     message = _message(response)
     if status == 400:
         return BadQuery(f"The identity provider rejected the request: {message}", reason=message)
@@ -250,17 +270,17 @@ def _error_for(response: httpx.Response) -> DeskError:
     return UpstreamFailed(f"The identity provider answered {status}: {message}")
 
 
-def _message(response: httpx.Response) -> str:
+def _message(response: Answer) -> str:
     try:
-        body = response.json()
+        body = orjson.loads(response.content)
     except ValueError:
-        return response.reason_phrase or f"HTTP {response.status_code}"
+        return response.reason or f"HTTP {response.status}"
     if isinstance(body, dict):
-        return str(body.get("message") or body.get("error") or response.reason_phrase)
-    return response.reason_phrase
+        return str(body.get("message") or body.get("error") or response.reason)
+    return response.reason
 
 
-def _wait_hint(response: httpx.Response) -> float:
+def _wait_hint(response: Answer) -> float:
     """Seconds the provider asks us to wait: Retry-After first, then x-ratelimit-reset."""
     retry_after = response.headers.get("retry-after")
     if retry_after:
@@ -272,7 +292,7 @@ def _wait_hint(response: httpx.Response) -> float:
             except (TypeError, ValueError):
                 pass
     reset = response.headers.get("x-ratelimit-reset")
-    if reset and response.status_code == 429:
+    if reset and response.status == 429:
         try:
             return max(0.0, float(reset) - time.time())
         except ValueError:

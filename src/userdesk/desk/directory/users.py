@@ -10,9 +10,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError
@@ -143,6 +144,56 @@ class Block(BaseModel):
     connection: str | None = None
 
 
+RowT = TypeVar("RowT", bound=BaseModel)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[RowT]):
+    """A page of users as ``PageReader`` reads them (``UserPage``'s shape, any row model)."""
+
+    users: list[RowT]
+    total: int
+    total_is_capped: bool
+
+
+class _Totals(BaseModel, Generic[RowT]):
+    """``GET /users?include_totals=true``'s envelope; ``start``, ``limit``... are not needed."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    users: list[RowT] = Field(default_factory=list)
+    total: Annotated[int, Field(ge=0, strict=True)] | None = None
+
+
+class PageReader(Generic[RowT]):
+    """A ``GET /users`` answer validated straight from its bytes into ``row`` models.
+
+    For pages that are only shown: pydantic reads the JSON itself, in one pass, with no
+    dictionaries or ``DirectoryUser`` in between (``search`` builds those, with ``raw``, for
+    callers that keep the provider's own fields). Same rules as ``search``: the bare array
+    of a provider that ignores ``include_totals`` is a page too, and a malformed answer is
+    the provider's failure.
+    """
+
+    def __init__(self, row: type[RowT]) -> None:
+        self._envelope = TypeAdapter(_Totals[row])  # type: ignore[valid-type]
+        self._bare = TypeAdapter(list[row])  # type: ignore[valid-type]
+
+    def read(self, body: bytes, page: int, per_page: int) -> Page[RowT]:
+        try:
+            if body.lstrip()[:1] == b"[":
+                users: list[RowT] = self._bare.validate_json(body)
+                total = page * per_page + len(users)
+            else:
+                envelope: _Totals[RowT] = self._envelope.validate_json(body)
+                users = envelope.users
+                total = len(users) if envelope.total is None else envelope.total
+        except ValidationError as exc:
+            raise _malformed("GET /users") from exc
+        return Page(users=users, total=total, total_is_capped=total >= SEARCH_CAP)
+
+
 @dataclass(frozen=True)
 class UserPage:
     users: list[DirectoryUser]
@@ -163,6 +214,38 @@ class UsersApi:
         self, *, q: str | None, page: int, per_page: int, sort: str | None
     ) -> UserPage:
         """One page of a search; ``page`` counts from 0, as in Auth0."""
+        body = await self._search(self._client.get, q, page, per_page, sort)
+        if isinstance(body, list):  # a provider that ignores include_totals
+            users = _users(body)
+            total = page * per_page + len(users)
+        elif isinstance(body, dict):
+            users = _users(body.get("users", []))
+            total = _count(body.get("total", len(users)))
+        else:
+            raise _malformed("GET /users")
+        return UserPage(users=users, total=total, total_is_capped=total >= SEARCH_CAP)
+
+    async def search_as(
+        self,
+        reader: PageReader[RowT],
+        *,
+        q: str | None,
+        page: int,
+        per_page: int,
+        sort: str | None,
+    ) -> Page[RowT]:
+        """``search``, each user read straight from the answer's JSON as ``reader``'s rows."""
+        body = await self._search(self._client.get_bytes, q, page, per_page, sort)
+        return reader.read(body, page, per_page)
+
+    async def _search(
+        self,
+        fetch: Callable[[str, dict[str, Any]], Awaitable[T]],
+        q: str | None,
+        page: int,
+        per_page: int,
+        sort: str | None,
+    ) -> T:
         params: dict[str, Any] = {
             "page": page,
             "per_page": per_page,
@@ -174,7 +257,7 @@ class UsersApi:
         if sort:
             params["sort"] = sort
         try:
-            body = await self._client.get("/users", params)
+            return await fetch("/users", params)
         except BadQuery as exc:
             if str(SEARCH_CAP) in exc.reason and "page" in exc.reason:
                 raise SearchCapReached(
@@ -182,15 +265,6 @@ class UsersApi:
                     "refine the search, or export every match."
                 ) from exc
             raise
-        if isinstance(body, list):  # a provider that ignores include_totals
-            users = _users(body)
-            total = page * per_page + len(users)
-        elif isinstance(body, dict):
-            users = _users(body.get("users", []))
-            total = _count(body.get("total", len(users)))
-        else:
-            raise _malformed("GET /users")
-        return UserPage(users=users, total=total, total_is_capped=total >= SEARCH_CAP)
 
     async def created_between(self, q: str | None, low: str, high: str, per_page: int) -> UserPage:
         """The first page of ``q``'s matches created in ``[low, high)``, oldest first.

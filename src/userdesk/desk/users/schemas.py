@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field
 
-from userdesk.desk.directory.users import DirectoryUser
+from userdesk.desk.directory.users import DirectoryUser, PageReader
 
 
 class IdentityRead(BaseModel):
@@ -50,13 +50,9 @@ class UserRead(BaseModel):
         # times cheaper than reading the typed model's attributes.
         return cls.model_validate(user.raw)
 
-    @classmethod
-    def many_from_directory(cls, users: list[DirectoryUser]) -> list[UserRead]:
-        """``from_directory`` of a page of users, in one validation call."""
-        return _USER_READS.validate_python([user.raw for user in users])
 
-
-_USER_READS = TypeAdapter(list[UserRead])
+# A page of users read from the provider's answer straight into UserRead (list_users).
+USER_PAGE = PageReader(UserRead)
 
 
 class UserList(BaseModel):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
-from userdesk.desk.audit.service import AuditLog
+from userdesk.desk.audit.service import AuditLog, Recording
 from userdesk.desk.auth import Staff
 from userdesk.desk.directory.actors import ActorEmails
 from userdesk.desk.directory.gateway import DirectoryGateway
@@ -13,6 +14,9 @@ from userdesk.desk.directory.users import (
     Block,
     DirectoryUser,
     NewUser,
+    Page,
+    PageReader,
+    RowT,
     UserChanges,
     UserNotFound,
     UserPage,
@@ -44,13 +48,15 @@ class UserService:
 
     async def search(self, q: str | None, page: int, per_page: int, sort: str | None) -> UserPage:
         """``page`` counts from 1 here and from 0 in Auth0."""
-        if (page - 1) * per_page >= SEARCH_CAP:
-            raise SearchCapReached(
-                f"Only the first {SEARCH_CAP:,} matches of a search can be shown, and page "
-                f"{page} at {per_page} a page starts past them. Refine the search, or export "
-                "every match."
-            )
+        _within_cap(page, per_page)
         return await self._users.search(q=q, page=page - 1, per_page=per_page, sort=sort)
+
+    async def search_as(
+        self, reader: PageReader[RowT], q: str | None, page: int, per_page: int, sort: str | None
+    ) -> Page[RowT]:
+        """``search`` for a page that is only shown, its users read as ``reader``'s rows."""
+        _within_cap(page, per_page)
+        return await self._users.search_as(reader, q=q, page=page - 1, per_page=per_page, sort=sort)
 
     async def get(self, user_id: str) -> DirectoryUser:
         return await self._users.get(user_id)
@@ -90,17 +96,32 @@ class UserService:
 
     async def delete(self, staff: Staff, user_id: str, request_id: str) -> None:
         actor = await self._actors.complete(staff)
-        async with self._audit.write(actor, "users.delete", user_id, request_id) as record:
-            # Auth0's delete is idempotent (204 for a user already gone); the desk answers 404
-            # for those, and the snapshot keeps what was deleted.
-            user = await self._users.get(user_id)
-            if user_id == staff.sub:
-                raise Conflict("Staff cannot delete their own account; ask another administrator")
-            await self.ensure_not_last_admin(user_id)
-            record.snapshot = user.snapshot()
-            record.upstream_status = await self._users.delete(user_id)
+        # The user is read (for the snapshot) while the "attempted" entry is committed: a
+        # read changes nothing upstream, and the delete itself still starts only once the
+        # entry is on record. One round trip less for every delete.
+        reading = asyncio.ensure_future(self._users.get(user_id))
+        try:
+            async with self._audit.write(actor, "users.delete", user_id, request_id) as record:
+                # Auth0's delete is idempotent (204 for a user already gone); the desk answers
+                # 404 for those, and the snapshot keeps what was deleted.
+                user = await reading
+                await self._delete(staff, user_id, user, record)
+        finally:
+            if not reading.done():
+                reading.cancel()
+            elif not reading.cancelled():
+                reading.exception()  # retrieved: an audit failure is the error to report
         self._accounts.forget(user_id)
         self._roles.forget_user(user_id)
+
+    async def _delete(
+        self, staff: Staff, user_id: str, user: DirectoryUser, record: Recording
+    ) -> None:
+        if user_id == staff.sub:
+            raise Conflict("Staff cannot delete their own account; ask another administrator")
+        await self.ensure_not_last_admin(user_id)
+        record.snapshot = user.snapshot()
+        record.upstream_status = await self._users.delete(user_id)
 
     async def ensure_not_last_admin(self, user_id: str) -> None:
         """Refuse a change that would leave nobody holding ``manage:users``.
@@ -123,6 +144,15 @@ class UserService:
                 f"{user_id} is the last staff member who holds {manage}: give another "
                 "staff member that permission first"
             )
+
+
+def _within_cap(page: int, per_page: int) -> None:
+    if (page - 1) * per_page >= SEARCH_CAP:
+        raise SearchCapReached(
+            f"Only the first {SEARCH_CAP:,} matches of a search can be shown, and page "
+            f"{page} at {per_page} a page starts past them. Refine the search, or export "
+            "every match."
+        )
 
 
 def _without_password(body: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from userdesk.tenant.clock import utcnow
 from userdesk.tenant.oidc import credentials, sessions
@@ -91,6 +91,34 @@ def check_csrf(row: AuthorizeTransaction, form_token: str, cookie_token: str | N
         )
 
 
+def check_password_first(
+    read_sessions: sessionmaker[Session],
+    *,
+    transaction_id: str,
+    csrf_token: str,
+    cookie_token: str | None,
+    email: str,
+    password: str,
+) -> credentials.PasswordCheck | None:
+    """The password compared before the sign-in's write transaction (see credentials.py).
+
+    Only for a genuine form (its sign-in transaction alive, the CSRF tokens matching), so a
+    forged post cannot make the tenant spend bcrypt's time; the transaction itself refuses
+    any other form as before.
+    """
+    if not email.strip() or not password:
+        return None
+    with read_sessions() as session, session.begin():
+        try:
+            row, _ = load(session, transaction_id)
+            check_csrf(row, csrf_token, cookie_token)
+        except PageError:
+            return None
+    return credentials.check_password(
+        read_sessions, login=email.strip(), password=password, connection=None
+    )
+
+
 def sign_in(
     session: Session,
     *,
@@ -101,8 +129,12 @@ def sign_in(
     ip: str,
     user_agent: str | None,
     previous_cookie: str | None = None,
+    checked: credentials.PasswordCheck | None = None,
 ) -> tuple[User, str, datetime]:
-    """Check the credentials; on success, the user, the new session cookie and auth_time."""
+    """Check the credentials; on success, the user, the new session cookie and auth_time.
+
+    ``checked``: ``check_password_first``'s verdict, if the route asked for one.
+    """
     log: dict[str, Any] = {
         "login": email,
         "ip": ip,
@@ -119,6 +151,7 @@ def sign_in(
             ip=ip,
             client_id=client.client_id,
             client_name=client.name,
+            checked=checked,
         )
     except credentials.WrongCredentials as exc:
         type_ = "fp" if exc.user else "f"

@@ -144,6 +144,15 @@ def login_endpoint(
     password: Annotated[str, Form()] = "",
     user_agent: Annotated[str | None, Header()] = None,
 ) -> Response:
+    # Before db's first statement, which takes the write lock (oidc/credentials.py).
+    password_checked = login.check_password_first(
+        tenant.read_sessions,
+        transaction_id=transaction,
+        csrf_token=csrf_token,
+        cookie_token=request.cookies.get(login.csrf_cookie_name(transaction)),
+        email=email,
+        password=password,
+    )
     row, checked = login.load(db, transaction)
     login.check_csrf(row, csrf_token, request.cookies.get(login.csrf_cookie_name(row.id)))
     client = login.client_for(db, checked)
@@ -157,6 +166,7 @@ def login_endpoint(
             ip=ip,
             user_agent=user_agent,
             previous_cookie=request.cookies.get(sessions.COOKIE),
+            checked=password_checked,
         )
     except login.UserIsBlocked:
         error = {"error": "unauthorized", "error_description": login.USER_BLOCKED}

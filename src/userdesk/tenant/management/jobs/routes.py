@@ -78,7 +78,7 @@ async def users_import_job(request: Request, tenant: Tenant, call: CreateUsers) 
     )
 
     def start() -> JobRead:
-        with tenant.write_lock, transaction(tenant.sessions) as session:
+        with tenant.jobs_write_lock, transaction(tenant.sessions) as session:
             answer, work = _bulk(tenant, session).start_import(
                 parts, call, limit, tenant.settings.admin_email
             )
@@ -91,7 +91,7 @@ async def users_import_job(request: Request, tenant: Tenant, call: CreateUsers) 
 
 @router.post("/jobs/users-exports", status_code=201, response_model_exclude_none=True)
 def users_export_job(body: UsersExportJobCreate, tenant: Tenant, call: ExportUsers) -> JobRead:
-    with tenant.write_lock, transaction(tenant.sessions) as session:
+    with tenant.jobs_write_lock, transaction(tenant.sessions) as session:
         answer, work = _bulk(tenant, session).start_export(body, call)
     tenant.jobs.submit(work)
     return answer

@@ -27,13 +27,15 @@ def exchange(request: TokenRequest) -> dict[str, Any]:
     client: Client | None = None
     user: User | None = None
     audience = request.params.get("audience") or None
+    # Before request.session's first statement, which takes the write lock (credentials.py).
+    checked = _password_first(request)
     try:
         client = authenticate(request.session, request.params, request.basic)
         if request.grant_type not in (client.grant_types or []):
             raise UnauthorizedClient(
                 f"Grant type '{request.grant_type}' not allowed for the client."
             )
-        user = _login(request, client)
+        user = _login(request, client, checked)
         api = issuance.resource_server(request.session, audience)
         requested = request.params.get("scope", "")
         grant = issuance.Grant(
@@ -57,14 +59,46 @@ def exchange(request: TokenRequest) -> dict[str, Any]:
     return answer
 
 
-def _login(request: TokenRequest, client: Client) -> User:
+def _password_first(request: TokenRequest) -> credentials.PasswordCheck | None:
+    """The password compared outside the write transaction, for a client allowed to ask.
+
+    The client is authenticated first (a SHA-256, in a read-only session), so a caller
+    without its secret cannot make the tenant spend bcrypt's time; any refusal is left to
+    the transaction, which raises and logs it as before.
+    """
+    username = request.params.get("username", "")
+    password = request.params.get("password", "")
+    connection = _connection(request)
+    if not username or not password or not connection:
+        return None
+    read_sessions = request.tenant.read_sessions
+    with read_sessions() as session, session.begin():
+        try:
+            client = authenticate(session, request.params, request.basic)
+        except OAuthError:
+            return None
+        if request.grant_type not in (client.grant_types or []):
+            return None
+    return credentials.check_password(
+        read_sessions, login=username, password=password, connection=connection
+    )
+
+
+def _connection(request: TokenRequest) -> str:
+    if request.grant_type == PASSWORD_REALM:
+        return request.params.get("realm", "")
+    return DEFAULT_CONNECTION
+
+
+def _login(
+    request: TokenRequest, client: Client, checked: credentials.PasswordCheck | None
+) -> User:
     username = request.params.get("username", "")
     password = request.params.get("password", "")
     if not username or not password:
         raise InvalidRequest("Missing required parameter: username and password")
-    connection = DEFAULT_CONNECTION
+    connection = _connection(request)
     if request.grant_type == PASSWORD_REALM:
-        connection = request.params.get("realm", "")
         if not connection:
             raise InvalidRequest("Missing required parameter: realm")
         if ConnectionRepository(request.session).by_name(connection) is None:
@@ -78,6 +112,7 @@ def _login(request: TokenRequest, client: Client) -> User:
             ip=request.ip,
             client_id=client.client_id,
             client_name=client.name,
+            checked=checked,
         )
     except credentials.TooManyAttempts as exc:
         raise TooManyAttempts() from exc
