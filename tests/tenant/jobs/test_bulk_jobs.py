@@ -224,7 +224,7 @@ def test_a_third_import_waits_for_one_of_two_running(tenant: RunningTenant) -> N
     # Two imports still running, as this process's own (the start-up sweep leaves them).
     context = tenant.app.state.tenant
     ids = ["job_runningimport01", "job_runningimport02"]
-    with context.write_lock, transaction(context.sessions) as session:
+    with context.jobs_write_lock, transaction(context.sessions) as session:
         for job_id in ids:
             session.add(
                 Job(
@@ -243,7 +243,7 @@ def test_a_third_import_waits_for_one_of_two_running(tenant: RunningTenant) -> N
         body = auth0_error(refused, 429, "too_many_requests")
         assert body["message"].startswith("There are 2 active import users jobs")
     finally:
-        with context.write_lock, transaction(context.sessions) as session:
+        with context.jobs_write_lock, transaction(context.sessions) as session:
             for job_id in ids:
                 session.delete(session.get(Job, job_id))
 
