@@ -18,7 +18,7 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from userdesk.tenant.management.users.metadata_index import reindex, rows_for
 from userdesk.tenant.store.models import User, UserMetadataValue
@@ -29,7 +29,7 @@ METADATA_VALUES = cast(Table, UserMetadataValue.__table__)
 
 # Columns an export may read, by name. Dates and flags come as stored (SQLite: text and
 # 0/1): the export writes them in its own form, cheaper than building a datetime for each.
-EXPORT_COLUMNS: dict[str, ColumnElement[Any]] = {
+EXPORT_COLUMNS: dict[str, ColumnElement[Any] | InstrumentedAttribute[Any]] = {
     column.key: column
     for column in (
         User.user_id,
