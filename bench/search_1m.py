@@ -31,11 +31,13 @@ from _million import (
     database_cpu_seconds,
     ensure,
     machine_token,
+    peak_rss_mb,
     percentiles,
     serve_tenant,
     stop,
 )
 from userdesk.tenant.provisioning.demo_users import user_values
+from userdesk.tenant.store.db import MMAP_BYTES
 
 RARE = 300
 FORMS: list[tuple[str, str | None]] = [
@@ -197,6 +199,10 @@ def main() -> None:
         wall = time.perf_counter() - wall_before
         cpu = cpu_seconds(server.pid) - cpu_before
         print(f"\ntenant: {cpu:.1f} s CPU over {wall:.1f} s wall for the runs above")
+        print(
+            f"tenant peak RSS (VmHWM): {peak_rss_mb(server.pid):.0f} MB; "
+            f"SQLite mmap {MMAP_BYTES // 1024**2} MiB"
+        )
     finally:
         stop(server)
 

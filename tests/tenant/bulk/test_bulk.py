@@ -217,14 +217,14 @@ def test_csv_values_double_inner_quotes_and_leave_dates_alone() -> None:
     assert csv_value("logins_count", 3) == "3"
     assert csv_value("name", None) == ""
     out = io.StringIO()
-    Writer(out, "csv", [ExportField("name", "Full, name")]).write([{"name": "x"}])
+    Writer(out, "csv", [ExportField("name", "Full, name")]).write_dicts([{"name": "x"}])
     assert next(csv.reader(io.StringIO(out.getvalue()))) == ["Full, name"]
 
 
 def test_ndjson_export_renames_fields_and_reaches_into_metadata() -> None:
     out = io.StringIO()
     fields = [ExportField("email"), ExportField("app_metadata.plan", "plan")]
-    Writer(out, "json", fields).write([{"email": "a@b.c", "app_metadata": {"plan": "pro"}}])
+    Writer(out, "json", fields).write_dicts([{"email": "a@b.c", "app_metadata": {"plan": "pro"}}])
     assert json.loads(out.getvalue()) == {"email": "a@b.c", "plan": "pro"}
 
 
@@ -255,3 +255,78 @@ def test_the_reader_cuts_every_line_of_a_chunk_and_reports_its_progress() -> Non
     assert list(entries(io.StringIO(text), seen.append)) == rows
     assert len(seen) == len(rows)
     assert seen == sorted(seen) and seen[-1] == len(text)
+
+
+TRICKY = [
+    {
+        "email": "quote@example.com",
+        "user_id": "q1",
+        "name": 'Ann "The Hammer" O\'Neil, Jr.',
+        "given_name": "=SUM(A1)",
+        "family_name": "Ünïcödé 名前",
+        "nickname": "line\nbreak",
+        "picture": "https://example.com/a,b.png",
+        "email_verified": True,
+        "app_metadata": {"plan": "gold", "tags": ["a", 'b"'], "n": 3, "ok": True},
+        "user_metadata": {"locale": "fr", "note": "tab\there"},
+    },
+    {"email": "bare@example.com", "user_id": "b2", "blocked": True},
+]
+
+
+def test_export_lines_of_tricky_users_stay_exactly_as_they_were(
+    tmp_path: Path,
+) -> None:
+    """Every character of both formats for values that need quoting, escaping or nothing
+    at all: a change in how the export writes any of them fails here."""
+    running = start_tenant(tmp_path / "tricky", demo_users=0)
+    try:
+        source = write_lines(tmp_path / "tricky.ndjson", TRICKY)
+        userdesk("tenant", "import", str(source), "--data-dir", str(running.data_dir))
+        created = {e: u["created_at"] for e, u in users_of(running).items()}
+        csv_path, json_path = tmp_path / "tricky.csv", tmp_path / "tricky.ndjson.out"
+        csv_fields = (
+            "user_id,email,email_verified,name,given_name,family_name=Family,nickname,picture,"
+            "blocked,logins_count,created_at,last_login,app_metadata.plan,app_metadata.tags,"
+            "app_metadata.n,app_metadata.ok,app_metadata.missing,user_metadata.locale,unknown"
+        )
+        json_fields = (
+            "user_id,email,email_verified,name,family_name,nickname,blocked,app_metadata,"
+            "user_metadata,identities,created_at=since,last_login,app_metadata.tags=tags,"
+            "custom_password_hash"
+        )
+        data_dir = str(running.data_dir)
+        for path, fmt, fields in ((csv_path, "csv", csv_fields), (json_path, "json", json_fields)):
+            userdesk("tenant", "export", str(path), "--format", fmt, "--fields", fields,
+                     "--data-dir", data_dir)  # fmt: skip
+    finally:
+        running.stop()
+
+    q1, b2 = created["quote@example.com"], created["bare@example.com"]
+    text = csv_path.read_text(encoding="utf-8")
+    assert text.startswith(csv_fields.replace("family_name=Family", "Family") + "\n")
+    assert (
+        '"\'q1","\'quote@example.com",true,"\'Ann ""The Hammer"" O\'Neil, Jr.",'
+        '"\'=SUM(A1)","\'Ünïcödé 名前","\'line\nbreak","\'https://example.com/a,b.png",'
+        f'false,0,{q1},,"\'gold","[""a"",""b\\""""]",3,true,,"\'fr",\n'
+    ) in text
+    assert (
+        f'"\'b2","\'bare@example.com",false,"\'bare@example.com",,,"\'bare",,true,0,{b2},,,,,,,,\n'
+    ) in text
+    lines = json_path.read_text(encoding="utf-8").splitlines()
+    assert (
+        '{"user_id":"q1","email":"quote@example.com","email_verified":true,'
+        '"name":"Ann \\"The Hammer\\" O\'Neil, Jr.","family_name":"Ünïcödé 名前",'
+        '"nickname":"line\\nbreak","blocked":false,'
+        '"app_metadata":{"plan":"gold","tags":["a","b\\""],"n":3,"ok":true},'
+        '"user_metadata":{"locale":"fr","note":"tab\\there"},'
+        '"identities":[{"connection":"Username-Password-Authentication","provider":"auth0",'
+        f'"user_id":"q1","isSocial":false}}],"since":"{q1}","tags":["a","b\\""]}}'
+    ) in lines
+    assert (
+        '{"user_id":"b2","email":"bare@example.com","email_verified":false,'
+        '"name":"bare@example.com","nickname":"bare","blocked":true,'
+        '"app_metadata":{},"user_metadata":{},'
+        '"identities":[{"connection":"Username-Password-Authentication","provider":"auth0",'
+        f'"user_id":"b2","isSocial":false}}],"since":"{b2}"}}'
+    ) in lines

@@ -5,8 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Row,
+    String,
+    Table,
+    func,
+    insert,
+    select,
+    text,
+    type_coerce,
+    update,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from userdesk.tenant.management.users.metadata_index import reindex, rows_for
 from userdesk.tenant.store.models import User, UserMetadataValue
@@ -15,30 +27,44 @@ from userdesk.tenant.store.models import User, UserMetadataValue
 USERS = cast(Table, User.__table__)
 METADATA_VALUES = cast(Table, UserMetadataValue.__table__)
 
-# Columns an export reads; the ORM objects and their identity map are never built.
-EXPORT_COLUMNS = (
-    User.pk,
-    User.user_id,
-    User.connection,
-    User.provider,
-    User.email,
-    User.email_verified,
-    User.username,
-    User.name,
-    User.nickname,
-    User.given_name,
-    User.family_name,
-    User.picture,
-    User.password_hash,
-    User.blocked,
-    User.created_at,
-    User.updated_at,
-    User.last_login,
-    User.last_ip,
-    User.logins_count,
-    User.last_password_reset,
-    User.app_metadata,
-    User.user_metadata,
+# Columns an export may read, by name. Dates and flags come as stored (SQLite: text and
+# 0/1): the export writes them in its own form, cheaper than building a datetime for each.
+EXPORT_COLUMNS: dict[str, ColumnElement[Any] | InstrumentedAttribute[Any]] = {
+    column.key: column
+    for column in (
+        User.user_id,
+        User.connection,
+        User.provider,
+        User.email,
+        User.username,
+        User.name,
+        User.nickname,
+        User.given_name,
+        User.family_name,
+        User.picture,
+        User.password_hash,
+        User.last_ip,
+        User.logins_count,
+        User.app_metadata,
+        User.user_metadata,
+    )
+}
+EXPORT_COLUMNS.update(
+    {
+        column.key: type_coerce(column, String).label(column.key)
+        for column in (
+            User.created_at,
+            User.updated_at,
+            User.last_login,
+            User.last_password_reset,
+        )
+    }
+)
+EXPORT_COLUMNS.update(
+    {
+        column.key: type_coerce(column, Integer).label(column.key)
+        for column in (User.email_verified, User.blocked)
+    }
 )
 
 
@@ -52,18 +78,22 @@ class BulkUserRepository:
             query = query.where(User.connection == connection)
         return int(self.session.scalar(query) or 0)
 
-    def batches(self, size: int, connection: str | None = None) -> Iterator[list[dict[str, Any]]]:
-        """Every user, in pk order, ``size`` at a time (keyset paging: each batch is cheap)."""
+    def batches(
+        self, columns: Sequence[str], size: int, connection: str | None = None
+    ) -> Iterator[Sequence[Row[Any]]]:
+        """Every user, in pk order, ``size`` at a time (keyset paging: each batch is cheap);
+        a row holds the pk, then ``columns`` (names of ``EXPORT_COLUMNS``) in that order."""
+        selected = [User.pk, *(EXPORT_COLUMNS[name] for name in columns)]
         after = 0
         while True:
-            query = select(*EXPORT_COLUMNS).where(User.pk > after)
+            query = select(*selected).where(User.pk > after)
             if connection:
                 query = query.where(User.connection == connection)
-            rows = self.session.execute(query.order_by(User.pk).limit(size)).mappings().all()
+            rows = self.session.execute(query.order_by(User.pk).limit(size)).all()
             if not rows:
                 return
-            yield [dict(row) for row in rows]
-            after = rows[-1]["pk"]
+            yield rows
+            after = rows[-1][0]
 
     def existing(
         self, connection: str, emails: Sequence[str], user_ids: Sequence[str]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -85,7 +86,20 @@ def make_engine(url: str) -> Engine:
 # in another order than the table's touches pages all over the file, and a mapped page costs
 # no copy into SQLite's own cache. Only connections that served a read-only transaction map
 # the file: a bulk import's memory stays its own page cache, not the whole file it wrote.
-MMAP_BYTES = 2 * 1024**3
+# Every mapped page a process touched counts in its resident memory until the kernel needs
+# it back, so the map is bounded: MMAP_DEFAULT_MB keeps a million-user tenant's searches
+# under 300 MB resident (bench/README.md); USERDESK_TENANT_SQLITE_MMAP_MB sets another size
+# (0: no map, every page read into SQLite's cache).
+MMAP_DEFAULT_MB = 128
+
+
+def _mmap_bytes() -> int:
+    text = os.environ.get("USERDESK_TENANT_SQLITE_MMAP_MB", "").strip()
+    megabytes = int(text) if text.isdigit() else MMAP_DEFAULT_MB
+    return megabytes * 1024 * 1024
+
+
+MMAP_BYTES = _mmap_bytes()
 _MAPPED = "userdesk_mmap"
 
 
