@@ -5,45 +5,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
 
-from tests.support.servers import ServerThread, bind_loopback
+from tests.support.servers import tls_tenant
 from userdesk.desk.directory.transport import AiohttpTransport, NotSent, new_session
-from userdesk.tenant.app import create_app
-from userdesk.tenant.settings import TenantSettings
-from userdesk.tenant.tls import TlsFiles, ensure_certificates
+from userdesk.tenant.tls import TlsFiles
 
 
 @pytest.fixture(scope="module")
-def tls_tenant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, TlsFiles]]:
-    data_dir: Path = tmp_path_factory.mktemp("tls-tenant")
-    files = ensure_certificates(data_dir)
-    sock = bind_loopback()
-    origin = f"https://localhost:{sock.getsockname()[1]}"
-    settings = TenantSettings(
-        data_dir=data_dir,
-        public_url=origin,
-        demo_users=0,
-        admin_password="Admin-password-for-tests-1",
-    )
-    app = create_app(settings)
-    thread = ServerThread(app, sock)
-    thread.server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            log_level="warning",
-            lifespan="on",
-            ssl_certfile=str(files.cert),
-            ssl_keyfile=str(files.key),
-        )
-    )
-    thread.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
-    thread.start()
-    yield origin, files
-    thread.stop()
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, TlsFiles]]:
+    with tls_tenant(tmp_path_factory.mktemp("tls-tenant")) as tenant:
+        yield tenant.origin, tenant.files
 
 
 def fetch_jwks(origin: str) -> int:
@@ -59,17 +32,17 @@ def fetch_jwks(origin: str) -> int:
 
 
 def test_the_ca_named_by_ssl_cert_file_is_trusted(
-    tls_tenant: tuple[str, TlsFiles], monkeypatch: pytest.MonkeyPatch
+    served: tuple[str, TlsFiles], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    origin, files = tls_tenant
+    origin, files = served
     monkeypatch.setenv("SSL_CERT_FILE", str(files.ca_cert))
     assert fetch_jwks(origin) == 200
 
 
 def test_an_unknown_ca_is_refused_before_anything_is_sent(
-    tls_tenant: tuple[str, TlsFiles], monkeypatch: pytest.MonkeyPatch
+    served: tuple[str, TlsFiles], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    origin, _ = tls_tenant
+    origin, _ = served
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)
     monkeypatch.delenv("SSL_CERT_DIR", raising=False)
     with pytest.raises(NotSent):

@@ -10,13 +10,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from fastapi import FastAPI
 
 from tests.support.databases import store_url
 from userdesk.runner import protocol_options
+
+if TYPE_CHECKING:
+    from userdesk.tenant.tls import TlsFiles
 
 
 def bind_loopback(port: int = 0) -> socket.socket:
@@ -140,3 +143,46 @@ def tenant_on(store: str, data_dir: Path, **options: Any) -> Iterator[RunningTen
             yield running
         finally:
             running.stop()
+
+
+@dataclass
+class TlsTenant:
+    origin: str
+    files: TlsFiles
+    app: FastAPI
+    thread: ServerThread
+
+
+@contextmanager
+def tls_tenant(data_dir: Path) -> Iterator[TlsTenant]:
+    """A tenant served over HTTPS with its own local CA (``tenant.tls``), as ``--tls`` does."""
+    from userdesk.tenant.app import create_app
+    from userdesk.tenant.settings import TenantSettings
+    from userdesk.tenant.tls import ensure_certificates
+
+    files = ensure_certificates(data_dir)
+    sock = bind_loopback()
+    origin = f"https://localhost:{sock.getsockname()[1]}"
+    settings = TenantSettings(
+        data_dir=data_dir,
+        public_url=origin,
+        demo_users=0,
+        admin_password="Admin-password-for-tests-1",
+    )
+    app = create_app(settings)
+    thread = ServerThread(app, sock)
+    thread.server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            log_level="warning",
+            lifespan="on",
+            ssl_certfile=str(files.cert),
+            ssl_keyfile=str(files.key),
+        )
+    )
+    thread.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    thread.start()
+    try:
+        yield TlsTenant(origin, files, app, thread)
+    finally:
+        thread.stop()

@@ -6,38 +6,13 @@ import ssl
 from pathlib import Path
 
 import httpx
-import uvicorn
 
-from tests.support.servers import ServerThread, bind_loopback
-from userdesk.tenant.app import create_app
-from userdesk.tenant.settings import TenantSettings
-from userdesk.tenant.tls import ensure_certificates
+from tests.support.servers import tls_tenant
 
 
 def test_discovery_over_https_with_the_local_ca_and_secure_cookies(tmp_path: Path) -> None:
-    files = ensure_certificates(tmp_path)
-    sock = bind_loopback()
-    origin = f"https://localhost:{sock.getsockname()[1]}"
-    settings = TenantSettings(
-        data_dir=tmp_path,
-        public_url=origin,
-        demo_users=0,
-        admin_password="Admin-password-for-tests-1",
-    )
-    app = create_app(settings)
-    thread = ServerThread(app, sock)
-    thread.server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            log_level="warning",
-            lifespan="on",
-            ssl_certfile=str(files.cert),
-            ssl_keyfile=str(files.key),
-        )
-    )
-    thread.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
-    thread.start()
-    try:
+    with tls_tenant(tmp_path) as tenant:
+        origin, files, app = tenant.origin, tenant.files, tenant.app
         trust = ssl.create_default_context(cafile=str(files.ca_cert))
         with httpx.Client(base_url=origin, verify=trust, timeout=10) as http:
             doc = http.get("/.well-known/openid-configuration").json()
@@ -72,5 +47,3 @@ def test_discovery_over_https_with_the_local_ca_and_secure_cookies(tmp_path: Pat
                 pass
             else:
                 raise AssertionError("the local certificate was trusted without its CA")
-    finally:
-        thread.stop()
