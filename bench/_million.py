@@ -21,6 +21,8 @@ from typing import Any
 
 import httpx
 
+from _stack import postgres_backends, processes_cpu
+
 DATA_DIR = Path("/tmp/bench-1m")
 PG_DATA_DIR = Path("/tmp/bench-1m-pg")
 PORT = 18601
@@ -124,26 +126,10 @@ def database_cpu_seconds(database: str | None) -> float:
     done inside the tenant's process), from /proc: the server must run on this machine."""
     if not database:
         return 0.0
-    import psycopg
-
     from userdesk.tenant.store.db import database_url
 
     url = database_url(database).replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(url) as db:
-        pids = [
-            row[0]
-            for row in db.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid()"
-            )
-        ]
-    total = 0.0
-    for pid in pids:
-        try:
-            total += cpu_seconds(pid)
-        except OSError:
-            continue
-    return total
+    return sum(processes_cpu(postgres_backends(url)).values())
 
 
 def stop(server: subprocess.Popen[bytes]) -> None:

@@ -20,6 +20,8 @@ import httpx
 
 USERDESK = str(Path(sys.executable).with_name("userdesk"))
 TICKS = os.sysconf("SC_CLK_TCK")
+# The repository: the benchmarks reuse the tests' helpers (databases, Redis, browsers).
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def process_tree(pid: int) -> list[int]:
@@ -153,3 +155,33 @@ def machine_token(tenant: str, config: dict[str, Any]) -> str:
             "audience": config["management_audience"],
         },
     )
+
+
+def postgres_backends(url: str) -> list[int]:
+    """The pids of the PostgreSQL backends connected to the database at ``url`` (a plain
+    ``postgresql://`` URL), other than the one asking: the servers' pools."""
+    import psycopg
+
+    with psycopg.connect(url) as db:
+        rows = db.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [int(row[0]) for row in rows]
+
+
+def processes_cpu(pids: list[int]) -> dict[int, float]:
+    """utime + stime of each of ``pids`` still running, in seconds."""
+    found: dict[int, float] = {}
+    for pid in pids:
+        try:
+            found[pid] = cpu_seconds(pid)
+        except OSError:
+            continue
+    return found
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """Seconds of CPU the processes seen both times spent in between (one that ended in
+    between is left out rather than counted as negative time)."""
+    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())

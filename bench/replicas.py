@@ -23,68 +23,28 @@ import signal
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import psycopg
-import redis
-from psycopg import sql
-
-from _stack import Servers, base_env, cpu_seconds, free_port, staff_token, wait_until_up
+from _stack import (
+    ROOT,
+    Servers,
+    base_env,
+    cpu_seconds,
+    cpu_spent,
+    free_port,
+    postgres_backends,
+    processes_cpu,
+    staff_token,
+    wait_until_up,
+)
 from throughput import wrk
 
-SERVER = os.environ.get("USERDESK_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
-REDIS = os.environ.get("USERDESK_BENCH_REDIS", "redis://127.0.0.1:6379/0")
+sys.path.insert(0, str(ROOT))
+
+from tests.support.databases import fresh_postgres_database
+from tests.support.redis_servers import SHARED_URL, run_prefix
+
 PER_PAGE = 50
-
-
-@contextmanager
-def database(purpose: str) -> Iterator[str]:
-    name = f"userdesk_bench_{purpose}_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield f"{SERVER}/{name}"
-    finally:
-        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-
-
-@contextmanager
-def redis_prefix() -> Iterator[str]:
-    prefix = f"userdesk-bench-{uuid.uuid4().hex[:8]}"
-    try:
-        yield prefix
-    finally:
-        client = redis.Redis.from_url(REDIS)
-        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
-        if keys:
-            client.delete(*keys)
-        client.close()
-
-
-def backend_pids(url: str) -> list[int]:
-    """The PostgreSQL backends connected to the database at ``url`` (the servers' pools)."""
-    with psycopg.connect(url) as db:
-        rows = db.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()"
-        ).fetchall()
-    return [int(row[0]) for row in rows]
-
-
-def backends_cpu(pids: list[int]) -> float:
-    total = 0.0
-    for pid in pids:
-        try:
-            total += cpu_seconds(pid)
-        except OSError:
-            continue
-    return total
 
 
 def main() -> None:
@@ -100,8 +60,12 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="userdesk-replicas-"))
     running = Servers(root)
     try:
-        with database("tenant") as store, database("audit") as audit, redis_prefix() as prefix:
-            shared = {"REDIS_URL": REDIS, "USERDESK_REDIS_PREFIX": prefix}
+        with (
+            fresh_postgres_database("bench_tenant") as store,
+            fresh_postgres_database("bench_audit") as audit,
+            run_prefix() as prefix,
+        ):
+            shared = {"REDIS_URL": SHARED_URL, "USERDESK_REDIS_PREFIX": prefix}
             env = base_env(**shared)
             for name in ("DATABASE_URL", "TENANT_DATABASE_URL"):
                 env.pop(name, None)
@@ -172,11 +136,13 @@ def measure_desks(
     url = f"{desk}/api/users?page=1&per_page={PER_PAGE}"
     # Warm up: JWKS, the Management token (from Redis after the first desk), connections.
     wrk(url, token, 2, args.connections)
-    pids = backend_pids(store)
-    before = (cpu_seconds(process.pid), cpu_seconds(tenant_pid), backends_cpu(pids))
+    pids = postgres_backends(store)
+    before = (cpu_seconds(process.pid), cpu_seconds(tenant_pid))
+    backends_before = processes_cpu(pids)
     requests, rate, p50, p99, errors = wrk(url, token, args.seconds, args.connections)
-    after = (cpu_seconds(process.pid), cpu_seconds(tenant_pid), backends_cpu(pids))
-    desk_ms, tenant_ms, pg_ms = (
+    after = (cpu_seconds(process.pid), cpu_seconds(tenant_pid))
+    pg_ms = cpu_spent(backends_before, processes_cpu(pids)) * 1000 / max(requests, 1)
+    desk_ms, tenant_ms = (
         (later - earlier) * 1000 / max(requests, 1)
         for earlier, later in zip(before, after, strict=True)
     )
