@@ -21,6 +21,10 @@ RETRY_AFTER = 5.0
 SOCKET_TIMEOUT = 0.5
 
 
+class SharedUnavailable(Exception):
+    """Redis did not answer (or is being left alone for a moment after it did not)."""
+
+
 def describe(url: str) -> str:
     """The server a Redis URL names, without its password (fit for logs and health)."""
     parts = urlsplit(url)

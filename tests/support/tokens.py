@@ -40,6 +40,22 @@ def machine_token(tenant: RunningTenant, audience: str | None = None) -> str:
     return token
 
 
+def password_grant_form(
+    tenant: RunningTenant, email: str, password: str, **extra: str
+) -> dict[str, str]:
+    """The password-realm grant's form, as ``script_client`` sends it."""
+    script = tenant.config["script_client"]
+    return {
+        "grant_type": PASSWORD_GRANT,
+        "realm": CONNECTION,
+        "client_id": script["client_id"],
+        "client_secret": script["client_secret"],
+        "username": email,
+        "password": password,
+        **extra,
+    }
+
+
 def password_token(
     tenant: RunningTenant,
     email: str,
@@ -48,16 +64,7 @@ def password_token(
     scope: str = "openid profile email",
 ) -> dict[str, Any]:
     """The whole token answer of the password-realm grant through ``script_client``."""
-    script = tenant.config["script_client"]
-    data = {
-        "grant_type": PASSWORD_GRANT,
-        "realm": CONNECTION,
-        "client_id": script["client_id"],
-        "client_secret": script["client_secret"],
-        "username": email,
-        "password": password,
-        "scope": scope,
-    }
+    data = password_grant_form(tenant, email, password, scope=scope)
     if audience:
         data["audience"] = audience
     response = token_request(tenant, data)

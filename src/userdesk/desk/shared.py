@@ -23,7 +23,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from userdesk.desk.news import CacheNews
-from userdesk.redis_state import SOCKET_TIMEOUT, Outage, describe
+from userdesk.redis_state import SOCKET_TIMEOUT, Outage, SharedUnavailable, describe
 
 log = logging.getLogger("userdesk.desk.shared")
 
@@ -31,10 +31,6 @@ T = TypeVar("T")
 
 # Pause between attempts to listen again after the connection was lost.
 RELISTEN_PAUSE = 0.5
-
-
-class SharedUnavailable(Exception):
-    """Redis did not answer (or is being left alone for a moment after it did not)."""
 
 
 class SharedState:

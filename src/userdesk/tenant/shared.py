@@ -30,7 +30,7 @@ from typing import Any
 import redis
 from redis.exceptions import RedisError
 
-from userdesk.redis_state import SOCKET_TIMEOUT, Outage, describe
+from userdesk.redis_state import SOCKET_TIMEOUT, Outage, SharedUnavailable, describe
 
 log = logging.getLogger("userdesk.tenant.shared")
 
@@ -73,10 +73,6 @@ return {granted, left}
 """
 
 RELISTEN_PAUSE = 0.5
-
-
-class SharedUnavailable(Exception):
-    """Redis did not answer (or is being left alone for a moment after it did not)."""
 
 
 class TenantShared:

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select, update
 
 from tests.support.servers import RunningTenant
-from tests.support.tokens import CONNECTION, PASSWORD_GRANT, token_request
+from tests.support.tokens import password_grant_form, token_request
 from tests.tenant.oidc.flow import Browser, form_fields
 from userdesk.tenant.oidc import credentials
 from userdesk.tenant.passwords import hash_password
@@ -73,21 +73,8 @@ def comparisons(tenant: RunningTenant, monkeypatch: pytest.MonkeyPatch) -> Compa
     return seen
 
 
-def grant_form(tenant: RunningTenant, email: str, password: str, **extra: str) -> dict[str, str]:
-    script = tenant.config["script_client"]
-    return {
-        "grant_type": PASSWORD_GRANT,
-        "realm": CONNECTION,
-        "client_id": script["client_id"],
-        "client_secret": script["client_secret"],
-        "username": email,
-        "password": password,
-        **extra,
-    }
-
-
 def password_grant(tenant: RunningTenant, email: str, password: str) -> httpx.Response:
-    return token_request(tenant, grant_form(tenant, email, password))
+    return token_request(tenant, password_grant_form(tenant, email, password))
 
 
 def failures_of(tenant: RunningTenant, user_id: str) -> int:
@@ -128,7 +115,9 @@ def test_a_client_without_its_secret_gets_no_comparison(
     tenant: RunningTenant, make_user: MakeUser, comparisons: Comparisons
 ) -> None:
     email, password, _ = make_user()
-    answer = token_request(tenant, grant_form(tenant, email, password, client_secret="wrong"))
+    answer = token_request(
+        tenant, password_grant_form(tenant, email, password, client_secret="wrong")
+    )
     assert answer.status_code == 401, answer.text
     assert comparisons.lock_free == []
 
