@@ -6,6 +6,7 @@ Not a benchmark itself (``make bench`` skips files starting with ``_``).
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -55,6 +56,29 @@ def cpu_seconds(pid: int) -> float:
         # After the command name: state is field 0, utime field 11, stime field 12.
         total += int(fields[11]) + int(fields[12])
     return total / TICKS
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(number) * _UNITS[unit]
+
+
+def wrk_figures(out: str) -> tuple[int, float, float, float, int]:
+    """From what ``wrk --latency`` printed: requests, requests/s, p50 and p99 in ms, and
+    errors (answers other than 2xx/3xx, and socket errors: connect, read, write, timeout)."""
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = int(bad.group(1)) if bad else 0
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    if socket_errors:
+        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
+    return requests, rate, p50, p99, errors
 
 
 def free_port() -> int:

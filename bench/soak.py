@@ -1,14 +1,18 @@
 """Soak: 50 concurrent staff sessions against the desk and its embedded tenant.
 
-Starts ``userdesk serve`` (desk and embedded tenant, one process, as in production) on free
-ports in a temporary data directory with a few thousand demo users. Each session signs in
-(password grant, its own access token) and then, until time is up, picks an action at random:
-list a page, search with ``q``, view a user, or delete one (each user is deleted once only, so
-every answer has one right status). Prints requests, errors (must be 0) and p50/p99 per action
-and overall, and the CPU time ``userdesk serve`` (all its processes, from ``/proc``) and this
-script's own client spent per answered request; exits 1 on any error.
+Starts ``userdesk serve`` (desk and embedded tenant) on free ports in a temporary data
+directory with demo users, and signs in 50 staff sessions (password grant, a token each). The
+sessions then work the desk for the whole run, each doing one kind of action, as a support
+team does: 20 list pages, 15 search with ``q``, 10 view a user and 5 delete users (each user
+is deleted once only, so every answer has one right status). Each kind is driven by its own
+``wrk`` (Debian's package) with a Lua script that rotates the sessions' tokens and picks the
+page, the search or the user: the load generator is not Python, so it takes nothing from the
+two cores of the server under test and adds no queueing of its own to the latencies. Prints
+requests, errors (must be 0) and p50/p99 per action and overall, and the CPU time ``userdesk
+serve`` (all its processes, from ``/proc``) and the load generators spent per answered
+request; exits 1 on any error.
 
-    .venv/bin/python bench/soak.py [--seconds 60] [--sessions 50] [--users 5000] [--workers 1]
+    .venv/bin/python bench/soak.py [--seconds 60] [--users 10000] [--workers 1]
 
 ``--workers N`` serves the desk and the embedded tenant with N processes each.
 """
@@ -16,17 +20,18 @@ script's own client spent per answered request; exits 1 on any error.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import random
+import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -38,24 +43,39 @@ from _stack import (
     servers,
     staff_token,
     wait_until_up,
+    wrk_figures,
 )
 
-# Weights of the mix: mostly reads, as a support desk's day is.
-ACTIONS = {"list": 40, "search": 30, "view": 20, "delete": 10}
-EXPECTED = {"list": 200, "search": 200, "view": 200, "delete": 204}
+# Sessions per kind of action: mostly reads, as a support desk's day is (50 staff in all).
+SESSIONS = {"list": 20, "search": 15, "view": 10, "delete": 5}
 NAMES = ["ada", "alan", "ben", "chen", "dara", "elena", "felix", "grace", "hugo", "ivan", "kai"]
 
+# One wrk script per kind of action. ``paths`` are picked at random for every request; a
+# delete takes the next user of ``paths`` instead, and its thread stops when none are left.
+SCRIPT = """
+local tokens = {%(tokens)s}
+local paths = {%(paths)s}
+local method = "%(method)s"
+local once = %(once)s
+local next_path = 0
+math.randomseed(%(seed)d)
 
-@dataclass
-class Tally:
-    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    errors: Counter[str] = field(default_factory=Counter)
-    samples: list[str] = field(default_factory=list)
-
-    def error(self, action: str, what: str) -> None:
-        self.errors[action] += 1
-        if len(self.samples) < 5:
-            self.samples.append(f"{action}: {what}")
+function request()
+  local path
+  if once then
+    next_path = next_path + 1
+    if next_path > #paths then
+      wrk.thread:stop()
+      next_path = #paths
+    end
+    path = paths[next_path]
+  else
+    path = paths[math.random(#paths)]
+  end
+  local token = tokens[math.random(#tokens)]
+  return wrk.format(method, path, {["Authorization"] = "Bearer " .. token})
+end
+"""
 
 
 @dataclass
@@ -68,102 +88,124 @@ class Targets:
 
 def targets(tenant: str, config: dict[str, Any]) -> Targets:
     machine = machine_token(tenant, config)
-    ids: list[str] = []
+    found: set[str] = set()
     with httpx.Client(headers={"Authorization": f"Bearer {machine}"}, timeout=30) as client:
-        # Auth0 pages through the first 1000 results only; that is plenty to delete from.
-        for page in range(10):
-            answer = client.get(
-                f"{tenant}/api/v2/users",
-                params={"page": page, "per_page": 100, "fields": "user_id,email"},
-            )
-            answer.raise_for_status()
-            users = answer.json()
-            if not users:
-                break
-            # Staff sign in as the admin: deleting it would end every session.
-            ids += [u["user_id"] for u in users if u.get("email") != config["admin"]["email"]]
+        # Auth0 pages through the first 1000 results of a listing only: the listing in both
+        # directions of a few orders reaches enough users for a whole run's deletes.
+        for sort in ("created_at", "email", "name", "nickname"):
+            for direction in ("1", "-1"):
+                for page in range(10):
+                    answer = client.get(
+                        f"{tenant}/api/v2/users",
+                        params={
+                            "page": page,
+                            "per_page": 100,
+                            "sort": f"{sort}:{direction}",
+                            "fields": "user_id,email",
+                        },
+                    )
+                    answer.raise_for_status()
+                    users = answer.json()
+                    # Staff sign in as the admin: deleting it would end every session.
+                    found.update(
+                        u["user_id"] for u in users if u.get("email") != config["admin"]["email"]
+                    )
+                    if len(users) < 100:
+                        break
+    ids = sorted(found)
     random.shuffle(ids)
     return Targets(view=ids[:100], delete=ids[100:])
 
 
-async def session(
-    client: httpx.AsyncClient, targets: Targets, tally: Tally, stop_at: float
-) -> None:
-    actions, weights = list(ACTIONS), list(ACTIONS.values())
-    while time.perf_counter() < stop_at:
-        action = random.choices(actions, weights)[0]
-        if action == "delete" and not targets.delete:
-            action = "view"
-        if action == "list":
-            request = client.build_request(
-                "GET", "/api/users", params={"page": random.randint(1, 5), "per_page": 50}
-            )
-        elif action == "search":
-            q = f"name:{random.choice(NAMES)}*"
-            request = client.build_request("GET", "/api/users", params={"q": q, "per_page": 20})
-        elif action == "view":
-            request = client.build_request("GET", f"/api/users/{random.choice(targets.view)}")
-        else:
-            request = client.build_request("DELETE", f"/api/users/{targets.delete.pop()}")
-        started = time.perf_counter()
-        try:
-            response = await client.send(request)
-        except httpx.HTTPError as exc:
-            tally.error(action, f"{type(exc).__name__} on {request.url.path}")
-            continue
-        elapsed = time.perf_counter() - started
-        if response.status_code != EXPECTED[action]:
-            tally.error(action, f"{response.status_code} {response.text[:200]}")
-            continue
-        tally.latencies[action].append(elapsed)
+def user_path(user_id: str) -> str:
+    return "/api/users/" + quote(user_id, safe="")
 
 
-async def soak(desk: str, tokens: list[str], targets: Targets, seconds: float) -> Tally:
-    tally = Tally()
-    stop_at = time.perf_counter() + seconds
-    clients = [
-        httpx.AsyncClient(base_url=desk, headers={"Authorization": f"Bearer {t}"}, timeout=30)
-        for t in tokens
-    ]
-    try:
-        await asyncio.gather(*(session(c, targets, tally, stop_at) for c in clients))
-    finally:
-        await asyncio.gather(*(c.aclose() for c in clients))
-    return tally
+def paths(action: str, pool: Targets) -> tuple[str, list[str]]:
+    if action == "list":
+        return "GET", [f"/api/users?page={page}&per_page=50" for page in range(1, 6)]
+    if action == "search":
+        return "GET", [f"/api/users?q=name%3A{name}%2A&per_page=20" for name in NAMES]
+    if action == "view":
+        return "GET", [user_path(user_id) for user_id in pool.view]
+    return "DELETE", [user_path(user_id) for user_id in pool.delete]
 
 
-def percentile(ordered: list[float], share: float) -> float:
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000
+def lua_strings(values: list[str]) -> str:
+    return ",".join(json.dumps(value) for value in values)
 
 
-def report(tally: Tally, seconds: float) -> int:
-    everything = sorted(x for values in tally.latencies.values() for x in values)
-    errors = sum(tally.errors.values())
-    for action in ACTIONS:
-        ordered = sorted(tally.latencies[action])
-        if ordered:
-            print(
-                f"  {action:<7} {len(ordered):7d} ok  {tally.errors[action]:4d} errors   "
-                f"p50 {percentile(ordered, 0.5):7.1f} ms   p99 {percentile(ordered, 0.99):7.1f} ms"
-            )
-    if everything:
-        print(
-            f"requests {len(everything) + errors}   errors {errors}   "
-            f"{len(everything) / seconds:.1f} req/s   "
-            f"p50 {percentile(everything, 0.5):.1f} ms   p99 {percentile(everything, 0.99):.1f} ms"
+def soak(
+    desk: str, tokens: list[str], pool: Targets, seconds: float, scripts: Path
+) -> tuple[dict[str, tuple[int, float, float, float, int]], float]:
+    """Every action's wrk at once; their figures, and the CPU seconds the wrks spent."""
+    before = _children_cpu()
+    running: dict[str, subprocess.Popen[str]] = {}
+    for number, (action, sessions) in enumerate(SESSIONS.items()):
+        method, chosen = paths(action, pool)
+        script = scripts / f"{action}.lua"
+        script.write_text(
+            SCRIPT
+            % {
+                "tokens": lua_strings(tokens),
+                "paths": lua_strings(chosen),
+                "method": method,
+                "once": "true" if action == "delete" else "false",
+                "seed": 1000 + number,
+            }
         )
-    for sample in tally.samples:
-        print(f"  error: {sample}")
-    return errors
+        running[action] = subprocess.Popen(
+            [
+                "wrk",
+                "-t1",
+                f"-c{sessions}",
+                f"-d{seconds:.0f}s",
+                "--timeout",
+                "30s",
+                "--latency",
+                "-s",
+                str(script),
+                desk,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    figures = {}
+    for action, process in running.items():
+        out, _ = process.communicate()
+        if process.returncode != 0:
+            raise RuntimeError(f"wrk for {action} failed:\n{out}")
+        figures[action] = wrk_figures(out)
+    return figures, _children_cpu() - before
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this script's children that ended and were waited for (the wrks)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def report(figures: dict[str, tuple[int, float, float, float, int]]) -> tuple[int, int]:
+    total, errors = 0, 0
+    for action, (requests, rate, p50, p99, failed) in figures.items():
+        total += requests
+        errors += failed
+        print(
+            f"  {action:<7} {requests:7d} answers {rate:7.1f}/s  {failed:4d} errors   "
+            f"p50 {p50:7.1f} ms   p99 {p99:7.1f} ms"
+        )
+    return total, errors
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--sessions", type=int, default=50)
-    parser.add_argument("--users", type=int, default=5000, help="demo users in the tenant")
+    parser.add_argument("--users", type=int, default=10_000, help="demo users in the tenant")
     parser.add_argument("--workers", type=int, default=1, help="processes of desk and tenant")
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: apt-get install wrk")
 
     data_dir = Path(tempfile.mkdtemp(prefix="userdesk-soak-"))
     desk_port, tenant_port = free_port(), free_port()
@@ -183,31 +225,34 @@ def main() -> None:
     try:
         with servers(data_dir) as running:
             running.start([*command, "--data-dir", str(data_dir)], env)
-            deadline = time.monotonic() + 120
+            deadline = time.monotonic() + 180
             desk = f"http://127.0.0.1:{desk_port}"
             tenant = f"http://127.0.0.1:{tenant_port}"
             wait_until_up(f"{desk}/api/health", deadline)
             wait_until_up(f"{tenant}/.well-known/jwks.json", deadline)
             config = json.loads((data_dir / "tenant.json").read_text())
-            tokens = [staff_token(tenant, config) for _ in range(args.sessions)]
+            sessions = sum(SESSIONS.values())
+            tokens = [staff_token(tenant, config) for _ in range(sessions)]
             pool = targets(tenant, config)
             print(
-                f"soak: {args.sessions} staff sessions, {args.workers} worker(s), "
-                f"{args.seconds:.0f} s, mix "
-                + ", ".join(f"{a} {w}%" for a, w in ACTIONS.items())
-                + f"; {len(pool.delete)} users available to delete"
+                f"soak: {sessions} staff sessions ("
+                + ", ".join(f"{n} {a}" for a, n in SESSIONS.items())
+                + f"), {args.workers} worker(s), {args.seconds:.0f} s, {args.users:,} users, "
+                f"{len(pool.delete):,} of them to delete"
             )
             served_by = running.processes[-1].pid
-            server_cpu, client_cpu = cpu_seconds(served_by), time.process_time()
-            tally = asyncio.run(soak(desk, tokens, pool, args.seconds))
+            server_cpu = cpu_seconds(served_by)
+            figures, generators = soak(desk, tokens, pool, args.seconds, data_dir)
             server_cpu = cpu_seconds(served_by) - server_cpu
-            client_cpu = time.process_time() - client_cpu
-            errors = report(tally, args.seconds)
-            answered = max(1, sum(len(v) for v in tally.latencies.values()))
-            # From /proc: desk and tenant (every worker) together, and this script's client.
+            answered, errors = report(figures)
             print(
-                f"CPU ms/request: userdesk serve {server_cpu * 1000 / answered:.2f}, "
-                f"soak client {client_cpu * 1000 / answered:.2f}"
+                f"answers {answered}   errors {errors}   {answered / args.seconds:.1f}/s   "
+                f"deletes {figures['delete'][0] * 100 / max(answered, 1):.1f}% of them"
+            )
+            # From /proc: desk and tenant (every worker) together, and the wrks.
+            print(
+                f"CPU ms/answer: userdesk serve {server_cpu * 1000 / max(answered, 1):.2f}, "
+                f"load generators (wrk) {generators * 1000 / max(answered, 1):.2f}"
             )
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -35,6 +34,7 @@ from _stack import (
     machine_token,
     staff_token,
     wait_until_up,
+    wrk_figures,
 )
 
 PER_PAGE = 50
@@ -51,14 +51,6 @@ class Result:
     cpu_ms: dict[str, float]
 
 
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def _ms(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
-    return float(number) * _UNITS[unit]
-
-
 def wrk(
     url: str, token: str, seconds: float, connections: int
 ) -> tuple[int, float, float, float, int]:
@@ -73,16 +65,7 @@ def wrk(
         url,
     ]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    errors = int(bad.group(1)) if bad else 0
-    socket_errors = re.search(r"Socket errors: (.*)", out)
-    if socket_errors:
-        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
-    return requests, rate, p50, p99, errors
+    return wrk_figures(out)
 
 
 def measure(

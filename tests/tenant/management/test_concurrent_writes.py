@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 from sqlalchemy import func, select
 
+from tests.support.management import new_user
 from tests.support.servers import RunningTenant
 from userdesk.tenant.store.models import LogEvent
 
@@ -33,20 +34,6 @@ def deletion_logs(tenant: RunningTenant, user_id: str) -> int:
         return int(session.scalar(query) or 0)
 
 
-def new_user(api: httpx.Client) -> str:
-    answer = api.post(
-        "/users",
-        json={
-            "connection": "Username-Password-Authentication",
-            "email": f"concurrent-{uuid.uuid4().hex[:10]}@example.com",
-            "password": "Concurrent-writes-1",
-        },
-    )
-    assert answer.status_code == 201, answer.text
-    user_id: str = answer.json()["user_id"]
-    return user_id
-
-
 def test_more_writes_at_once_than_worker_threads_all_finish(api: httpx.Client) -> None:
     names = [f"Concurrent {uuid.uuid4().hex[:10]}" for _ in range(AT_ONCE)]
     answers = all_at_once(
@@ -62,7 +49,7 @@ def test_more_writes_at_once_than_worker_threads_all_finish(api: httpx.Client) -
 def test_user_deletes_and_other_writes_at_once_all_finish(
     api: httpx.Client, tenant: RunningTenant
 ) -> None:
-    users = [new_user(api) for _ in range(AT_ONCE // 2)]
+    users = [new_user(api, "concurrent")["user_id"] for _ in range(AT_ONCE // 2)]
     names = [f"Alongside {uuid.uuid4().hex[:10]}" for _ in range(AT_ONCE // 2)]
     calls: list[Callable[[], httpx.Response]] = []
     for user_id, name in zip(users, names, strict=True):

@@ -18,7 +18,7 @@ from userdesk.tenant.management.paging import iso, select_fields
 from userdesk.tenant.management.users.schemas import (
     iso_text,
     listed_columns,
-    listed_user,
+    listed_users,
     user_json,
 )
 from userdesk.tenant.management.users.service import UserService
@@ -73,7 +73,7 @@ def test_rows_answer_what_user_json_answers(
             with_total=False,
             columns=listed_columns(fields, include),
         )
-        listed = [select_fields(listed_user(r._mapping), fields, include) for r in result.users]
+        listed = [select_fields(u, fields, include) for u in listed_users(result.users)]
         # Every row carries its pk, whatever the fields: the page's users, in its order.
         users = {u.pk: u for u in session.scalars(select(User))}
         expected = [select_fields(user_json(users[r.pk]), fields, include) for r in result.users]
@@ -91,10 +91,10 @@ def test_odd_user_keeps_its_milliseconds_and_metadata(sessions: sessionmaker[Ses
             connection=None,
             with_total=True,
         )
-        [row] = result.users
         user = session.scalars(select(User).where(User.user_id == "auth0|odd")).one()
-        assert as_json(listed_user(row._mapping)) == as_json(user_json(user))
-    assert as_json(listed_user(row._mapping))["created_at"] == "2024-02-03T04:05:06.789Z"
+        [listed] = listed_users(result.users)
+        assert as_json(listed) == as_json(user_json(user))
+    assert as_json(listed)["created_at"] == "2024-02-03T04:05:06.789Z"
 
 
 @pytest.mark.parametrize(

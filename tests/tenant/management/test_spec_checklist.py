@@ -7,28 +7,19 @@ from __future__ import annotations
 
 import re
 import time
-import uuid
-from typing import Any
+from functools import partial
 
 import httpx
 
 from tests.support.forge import bearer
+from tests.support.management import new_user
 from tests.support.servers import RunningTenant
 from tests.tenant.management.conftest import auth0_error, mint
 
 CONNECTION = "Username-Password-Authentication"
 
 
-def _user(api: httpx.Client, **extra: Any) -> dict[str, Any]:
-    body = {
-        "connection": CONNECTION,
-        "email": f"spec-{uuid.uuid4().hex[:10]}@example.com",
-        "password": "Spec-pass-123",
-        **extra,
-    }
-    answer = api.post("/users", json=body)
-    assert answer.status_code == 201, answer.text
-    return dict(answer.json())
+_user = partial(new_user, prefix="spec")
 
 
 def test_item_bearer_rs256_https_audience_and_per_endpoint_scope(tenant: RunningTenant) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from userdesk.private_files import prepare_sqlite, tighten_sqlite
+from userdesk.sqlite_writes import BUSY_TIMEOUT_MS, begin_immediate
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Its own version table, so the audit log can share a database with other schemas.
@@ -47,7 +48,7 @@ def _pragmas(database: Path | None) -> Callable[[Any, Any], None]:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
         if database is not None:
             tighten_sqlite(database)
@@ -56,11 +57,13 @@ def _pragmas(database: Path | None) -> Callable[[Any, Any], None]:
 
 
 def make_write_engine(url: str) -> Engine | None:
-    """A plain (sync) engine on the same SQLite file, for audit writes run in one thread hop.
+    """A plain (sync) engine on the same SQLite file, for audit writes run whole at once: on
+    the event loop when the write lock is free, else in one thread hop (``AuditLog``).
 
     Through aiosqlite each statement, the commit and the connection's reset are one trip to
     its thread and back through the event loop; a busy desk's loop makes every trip wait, so
     an audit write took several times longer than the write. None for other databases.
+    Transactions begin with ``BEGIN IMMEDIATE`` (``sqlite_writes``).
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
@@ -71,7 +74,15 @@ def make_write_engine(url: str) -> Engine | None:
         connect_args={"check_same_thread": False, "timeout": 30},
         hide_parameters=True,
     )
-    event.listen(engine, "connect", _pragmas(database))
+    pragmas = _pragmas(database)
+
+    def on_connect(dbapi_connection: Any, record: Any) -> None:
+        pragmas(dbapi_connection, record)
+        # The driver's own transaction handling off: the BEGIN sent is begin_immediate's.
+        dbapi_connection.isolation_level = None
+
+    event.listen(engine, "connect", on_connect)
+    event.listen(engine, "begin", begin_immediate)
     return engine
 
 

@@ -21,6 +21,7 @@ from userdesk.desk.audit.models import AuditEntry
 from userdesk.desk.audit.repository import AuditFilter, AuditRepository, is_redacted
 from userdesk.desk.auth import Staff
 from userdesk.desk.errors import DeskError, NotFound
+from userdesk.sqlite_writes import SHORT_WAIT, WriteLockTaken, transaction_now
 
 T = TypeVar("T")
 
@@ -47,18 +48,36 @@ class AuditLog:
     ) -> None:
         self._sessions = sessions
         # With ``write_sessions`` (SQLite: audit_db.make_write_engine), each write transaction
-        # runs whole in a worker thread: one trip through the event loop instead of one per
-        # statement. One write at a time per process: SQLite admits one writer anyway, and
-        # the next starts the moment the last commits, where writers racing for the database
+        # runs whole at once, not one trip through the event loop per statement. An audit
+        # write is one or two statements: when SQLite's write lock is free (or nearly) it runs
+        # right on the event loop, a millisecond where a worker thread costs a turn of a busy
+        # loop each way (``sqlite_writes``); else in a worker thread, which waits for the
+        # lock. One write at a time per process: SQLite admits one writer anyway, and the
+        # next starts the moment the last commits, where writers racing for the database
         # lock poll in SQLite's busy handler with sleeps up to 100 ms.
         self._write_sessions = write_sessions
+        self._write_now = (
+            None
+            if write_sessions is None
+            else sessionmaker(
+                write_sessions.kw["bind"].execution_options(**{SHORT_WAIT: True}),
+                expire_on_commit=False,
+            )
+        )
         self._writing = threading.Lock()
 
     async def _write(self, work: Callable[[Session], T]) -> T:
         """Run ``work`` in one committed write transaction."""
-        if self._write_sessions is None:
+        if self._write_sessions is None or self._write_now is None:
             async with self._sessions() as session, session.begin():
                 return await session.run_sync(work)
+        if self._writing.acquire(blocking=False):
+            try:
+                return transaction_now(self._write_now, work)
+            except WriteLockTaken:
+                pass
+            finally:
+                self._writing.release()
         return await asyncio.to_thread(self._write_in_thread, self._write_sessions, work)
 
     def _write_in_thread(self, sessions: sessionmaker[Session], work: Callable[[Session], T]) -> T:

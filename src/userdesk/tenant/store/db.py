@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from userdesk.locks import exclusive
 from userdesk.private_files import prepare_sqlite, tighten_sqlite
+from userdesk.sqlite_writes import BUSY_TIMEOUT_MS, SHORT_WAIT, begin_immediate
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -63,17 +64,18 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cursor.close()
             if database is not None:
                 tighten_sqlite(database)
 
         @event.listens_for(engine, "begin")
         def _begin(connection: Any) -> None:
-            read_only = connection.get_execution_options().get(READ_ONLY, False)
-            if read_only:
+            if connection.get_execution_options().get(READ_ONLY, False):
                 _map_for_reads(connection)
-            connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+                connection.exec_driver_sql("BEGIN")
+            else:
+                begin_immediate(connection)
 
         return engine
     url = database_url(url)
@@ -141,6 +143,12 @@ def migrate(engine: Engine, data_dir: Path | None = None) -> None:
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def make_short_write_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Write sessions that begin only if SQLite's write lock comes free at once or nearly
+    (``sqlite_writes.transaction_now``)."""
+    return sessionmaker(engine.execution_options(**{SHORT_WAIT: True}), expire_on_commit=False)
 
 
 def make_read_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -9,14 +9,17 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     DateTime,
+    Integer,
     Row,
     String,
     Text,
+    bindparam,
     delete,
     false,
     func,
@@ -26,7 +29,6 @@ from sqlalchemy import (
     or_,
     select,
     text,
-    true,
     type_coerce,
 )
 from sqlalchemy.exc import OperationalError
@@ -93,6 +95,35 @@ LISTED_COLUMNS: dict[str, Any] = {
     "app_metadata": type_coerce(User.app_metadata, Text).label("app_metadata"),
     "user_metadata": type_coerce(User.user_metadata, Text).label("user_metadata"),
 }
+
+
+def _order(key: Any, descending: bool, nulls_low: bool) -> list[Any]:
+    """The sort order, by ``key`` (None: no key) and then the pk, which breaks ties in the
+    sort's own direction so that one index serves the whole order."""
+    order = [] if key is None else [_direction(key, descending, nulls_low)]
+    order.append(_direction(User.pk.expression, descending))
+    return order
+
+
+# The count of a listing of every user, up to the cap.
+_COUNT_ALL = select(func.count()).select_from(
+    select(User.pk).limit(bindparam("cap", type_=Integer)).subquery()
+)
+
+
+@lru_cache(maxsize=256)
+def _page_of_all(names: tuple[str, ...], sort: tuple[str, bool] | None, nulls_low: bool) -> Any:
+    """A page of every user, ``names`` read, from ``start``, ``limit`` long. The most asked-for
+    statement of all (a directory's first screen), so each form of it is built once: building
+    and keying a statement of twenty columns costs more than running it."""
+    key = None if sort is None else USER_SORT[sort[0]]
+    descending = sort is not None and sort[1]
+    return (
+        select(*(LISTED_COLUMNS[name] for name in names))
+        .order_by(*_order(key, descending, nulls_low))
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("start", type_=Integer))
+    )
 
 
 @dataclass(frozen=True)
@@ -193,6 +224,14 @@ class UserRepository(Repository[User]):
 
     # The search.
 
+    @staticmethod
+    def plain(query: UserQuery) -> bool:
+        """Whether ``query`` lists every user in no order or along an index: its page and its
+        count read at most the cap and a page of index entries, however many users there are."""
+        if query.connection or (query.q is not None and query.q.strip()):
+            return False
+        return query.sort is None or query.sort[0] in USER_SORT_INDEXED
+
     def find(
         self,
         query: UserQuery,
@@ -209,18 +248,20 @@ class UserRepository(Repository[User]):
         ``q`` syntax errors surface as ``QuerySyntaxError``.
         """
         # The pk is always read: _by_pks puts the page back in order by it.
-        names = ["pk", *(c for c in columns or LISTED_COLUMNS if c != "pk")]
-        read = [LISTED_COLUMNS[name] for name in names]
+        names = ("pk", *(c for c in columns or LISTED_COLUMNS if c != "pk"))
+        nulls_low = self._dialect() == "postgresql"
         condition = self._condition(query)
+        if condition is None:
+            # Every user: the same few statements again and again, built once each.
+            total = self._read(_COUNT_ALL, {"cap": cap}).scalar_one() if with_total else None
+            if not limit:
+                return [], total
+            page = _page_of_all(names, query.sort, nulls_low)
+            return self._read(page, {"start": start, "limit": limit}).all(), total
+        read = [LISTED_COLUMNS[name] for name in names]
         key = None if query.sort is None else USER_SORT[query.sort[0]]
         descending = query.sort is not None and query.sort[1]
-        nulls_low = self.session.get_bind().dialect.name == "postgresql"
-        order = [] if key is None else [_direction(key, descending, nulls_low)]
-        # The pk breaks ties in the sort's own direction, so one index serves the whole order.
-        order.append(_direction(User.pk.expression, descending))
-        if condition is None:
-            total = self._count(true(), cap) if with_total else None
-            return self._page(read, true(), order, start, limit), total
+        order = _order(key, descending, nulls_low)
         # Whether SQLite finds the matches only by reading every user: then no other way is
         # cheaper than reading on in the order wanted, and those reads are not bounded.
         scans = self._on_sqlite() and self._scans(condition)
@@ -229,7 +270,7 @@ class UserRepository(Repository[User]):
             # the total: one read of the table in its own order gives both.
             need = max(cap, start + limit) if with_total else start + limit
             in_order = select(User.pk).where(condition).order_by(*order).limit(need)
-            pks = list(self.session.scalars(in_order)) if need else []
+            pks = self._read(in_order).scalars().all() if need else []
             total = min(len(pks), cap) if with_total else None
             return self._by_pks(read, pks[start : start + limit]), total
         # Counting stops at the cap (a count that scans reads the table in pk order: the
@@ -267,14 +308,6 @@ class UserRepository(Repository[User]):
             condition = by_connection if condition is None else condition & by_connection
         return condition
 
-    def _page(
-        self, read: list[Any], condition: Any, order: list[Any], start: int, limit: int
-    ) -> list[Row[Any]]:
-        if not limit:
-            return []
-        query = select(*read).where(condition).order_by(*order).offset(start).limit(limit)
-        return list(self.session.execute(query))
-
     def _probe(
         self, condition: ColumnElement[bool], key: ColumnElement[Any] | None
     ) -> list[tuple[int, Any]]:
@@ -285,12 +318,12 @@ class UserRepository(Repository[User]):
             # Compared as stored (SQLite's text sorts as the dates do): parsing a thousand
             # dates into datetime objects would cost more than the query.
             key = type_coerce(key, String)
-        rows = self.session.execute(select(User.pk, key).where(condition)).all()
+        rows = self._read(select(User.pk, key).where(condition)).all()
         return [(int(row[0]), row[1]) for row in rows]
 
     def _by_pks(self, read: list[Any], pks: Sequence[int]) -> list[Row[Any]]:
         query = select(*read).where(User.pk.in_(pks))
-        found = {row.pk: row for row in self.session.execute(query)}
+        found = {row.pk: row for row in self._read(query).all()}
         return [found[pk] for pk in pks if pk in found]
 
     def _pks(self, condition: Any, order: list[Any], start: int, limit: int) -> list[int]:
@@ -299,7 +332,7 @@ class UserRepository(Repository[User]):
         if not limit:
             return []
         query = select(User.pk).where(condition).order_by(*order).offset(start).limit(limit)
-        return list(self.session.scalars(query))
+        return self._read(query).scalars().all()
 
     def _walk(
         self, condition: Any, order: list[Any], start: int, limit: int, scans: bool
@@ -340,7 +373,7 @@ class UserRepository(Repository[User]):
             return None
         for budget in (b for b in self.walk.windows if b >= start + limit):
             query = plans_postgresql.walk_query([User.pk], condition, order, budget, start, limit)
-            found = list(self.session.scalars(query))
+            found = self._read(query).scalars().all()
             if len(found) == limit:
                 return found
         return None
@@ -353,16 +386,16 @@ class UserRepository(Repository[User]):
         them), the caller's fallback is no better than reading on: the query runs to its end.
         """
         if not self._on_sqlite():
-            return list(self.session.scalars(query))
+            return self._read(query).scalars().all()
         if self.walk.ms <= 0:
             return None
         if scans:
-            return list(self.session.scalars(query))
+            return self._read(query).scalars().all()
         driver = self.session.connection().connection.driver_connection
         assert driver is not None
         driver.set_progress_handler(_Deadline(self.walk.ms), self.walk.check_steps)
         try:
-            return list(self.session.scalars(query))
+            return self._read(query).scalars().all()
         except OperationalError as exc:
             if "interrupted" not in str(exc.orig):
                 raise
@@ -376,7 +409,7 @@ class UserRepository(Repository[User]):
     def _scans(self, condition: Any) -> bool:
         """Whether SQLite finds the matches of ``condition`` only by reading every user (or
         every entry of an index), no index narrowing them down."""
-        plan = self.session.execute(_QueryPlan(select(User.pk).where(condition)))
+        plan = self._read(_QueryPlan(select(User.pk).where(condition)))
         return any(str(step[3]).startswith("SCAN users") for step in plan)
 
     def _count(self, condition: ColumnElement[bool], cap: int, in_pk_order: bool = False) -> int:
@@ -384,8 +417,13 @@ class UserRepository(Repository[User]):
         matching = select(User.pk).where(condition).limit(cap)
         if in_pk_order:
             matching = matching.order_by(User.pk)
-        total = self.session.scalar(select(func.count()).select_from(matching.subquery()))
+        total = self._read(select(func.count()).select_from(matching.subquery())).scalar()
         return int(total or 0)
+
+    def _read(self, query: Any, params: dict[str, Any] | None = None) -> Any:
+        """The rows of a read of columns, through the session's connection: the ORM has
+        nothing to load from them, and its per-row work would cost more than the read."""
+        return self.session.connection().execute(query, params or {})
 
     # Bulk loading (the demo seed).
 

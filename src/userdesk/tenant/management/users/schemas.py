@@ -6,12 +6,13 @@ metadata documents, ISO dates with milliseconds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import orjson
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy import Row
 
 from userdesk.tenant.management.paging import iso
 from userdesk.tenant.store.models import User
@@ -190,6 +191,8 @@ def iso_text(value: Any) -> str | None:
     """``iso`` of a date as the database returns it: SQLite's text is reshaped by slicing,
     which costs a fraction of parsing it into a ``datetime`` and formatting that."""
     if isinstance(value, str):
+        if len(value) == 26 and value[19] == ".":  # as stored: microseconds, always
+            return f"{value[:10]}T{value[11:23]}Z"
         if len(value) >= 19 and value[4] == "-" and value[10] in " T":
             fraction = value[20:23] if len(value) > 20 and value[19] == "." else ""
             return f"{value[:10]}T{value[11:19]}.{fraction.ljust(3, '0')}Z"
@@ -208,39 +211,69 @@ def _metadata(value: Any) -> Any:
     return value or {}
 
 
-def listed_user(row: Mapping[Any, Any]) -> dict[str, Any]:
-    """``user_json`` of a row read with the repository's ``LISTED_COLUMNS`` (or some of them:
-    fields whose columns were not read come out wrong, and are the ones ``fields`` drops)."""
-    get = row.get
-    user_id = get("user_id") or ""
-    provider, _, local_id = user_id.partition("|")
-    document: dict[str, Any] = {
-        "user_id": user_id,
-        "email": get("email"),
-        "email_verified": bool(get("email_verified")),
-        "username": get("username"),
-        "name": get("name"),
-        "nickname": get("nickname"),
-        "given_name": get("given_name"),
-        "family_name": get("family_name"),
-        "picture": get("picture"),
-        "created_at": iso_text(get("created_at")),
-        "updated_at": iso_text(get("updated_at")),
-        "last_login": iso_text(get("last_login")),
-        "last_ip": get("last_ip"),
-        "last_password_reset": iso_text(get("last_password_reset")),
-        "logins_count": get("logins_count") or 0,
-        "blocked": bool(get("blocked")),
-        "identities": [
-            {
-                "connection": get("connection"),
-                "user_id": local_id or user_id,
-                "provider": get("provider") or provider,
-                "isSocial": False,
-            }
-        ],
-        "app_metadata": _metadata(get("app_metadata")),
-        "user_metadata": _metadata(get("user_metadata")),
-        "multifactor": [],
-    }
-    return {k: v for k, v in document.items() if v is not None}
+# The columns ``listed_users`` reads: every column of a field of ``user_json``.
+_LISTED = tuple(dict.fromkeys(c for f in USER_FIELDS for c in _FIELD_COLUMNS.get(f, (f,))))
+# The fields of a listed user that always have a value (false, 0, an empty list or object);
+# the others may be None, and are then left out, as user_json does.
+_ALWAYS_SET = frozenset(
+    {"user_id", "email_verified", "logins_count", "blocked", "identities", "multifactor"}
+    | {"app_metadata", "user_metadata"}
+)
+_NULLABLE = tuple(f for f in USER_FIELDS if f not in _ALWAYS_SET)
+
+
+def listed_users(rows: Sequence[Row[Any]]) -> list[dict[str, Any]]:
+    """``user_json`` of each row read with the repository's ``LISTED_COLUMNS`` (or some of
+    them: fields whose columns were not read come out wrong, and are the ones ``fields``
+    drops). Every row of a page has the same columns, so each is found by its position once
+    per page; a column not read points past the row, at the None appended to each."""
+    if not rows:
+        return []
+    names = rows[0]._fields
+    at = {name: names.index(name) if name in names else -1 for name in _LISTED}
+    user_id_at, connection_at, provider_at = at["user_id"], at["connection"], at["provider"]
+    email, email_verified, username = at["email"], at["email_verified"], at["username"]
+    name, nickname, given_name = at["name"], at["nickname"], at["given_name"]
+    family_name, picture, last_ip = at["family_name"], at["picture"], at["last_ip"]
+    created_at, updated_at, last_login = at["created_at"], at["updated_at"], at["last_login"]
+    last_password_reset, logins_count = at["last_password_reset"], at["logins_count"]
+    blocked, app_metadata, user_metadata = at["blocked"], at["app_metadata"], at["user_metadata"]
+    listed = []
+    for row in rows:
+        v = (*row, None)
+        user_id = v[user_id_at] or ""
+        provider, _, local_id = user_id.partition("|")
+        document: dict[str, Any] = {
+            "user_id": user_id,
+            "email": v[email],
+            "email_verified": bool(v[email_verified]),
+            "username": v[username],
+            "name": v[name],
+            "nickname": v[nickname],
+            "given_name": v[given_name],
+            "family_name": v[family_name],
+            "picture": v[picture],
+            "created_at": iso_text(v[created_at]),
+            "updated_at": iso_text(v[updated_at]),
+            "last_login": iso_text(v[last_login]),
+            "last_ip": v[last_ip],
+            "last_password_reset": iso_text(v[last_password_reset]),
+            "logins_count": v[logins_count] or 0,
+            "blocked": bool(v[blocked]),
+            "identities": [
+                {
+                    "connection": v[connection_at],
+                    "user_id": local_id or user_id,
+                    "provider": v[provider_at] or provider,
+                    "isSocial": False,
+                }
+            ],
+            "app_metadata": _metadata(v[app_metadata]),
+            "user_metadata": _metadata(v[user_metadata]),
+            "multifactor": [],
+        }
+        for key in _NULLABLE:
+            if document[key] is None:
+                del document[key]
+        listed.append(document)
+    return listed

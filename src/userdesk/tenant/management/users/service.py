@@ -89,6 +89,16 @@ class UserService:
         self.calls = ApiCallLog(session)
         self.policies = ConnectionService(session)
 
+    @staticmethod
+    def lists_plainly(*, q: str | None, connection: str | None, sort: str | None) -> bool:
+        """Whether a search is a listing of every user in no order or along an index, whose
+        cost is bounded whatever the number of users (``UserRepository.plain``)."""
+        try:
+            query = UserQuery(q=q, connection=connection or None, sort=parse_sort(sort, USER_SORT))
+        except ManagementError:
+            return False  # the search itself answers the error
+        return UserRepository.plain(query)
+
     def search(
         self,
         *,
