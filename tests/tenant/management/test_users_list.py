@@ -291,3 +291,50 @@ def test_broad_searches_keep_the_order_when_walking_an_index(
     for page in range(3):
         found += ids(users_api.get("/users", params={**params, "page": page}))
     assert found == expected
+
+
+# The last two have no index in their order: every user is sorted.
+SORTS = [None, "email:1", "name:-1", "created_at:-1", "last_login:1", "logins_count:-1"]
+SORTS += ["updated_at:1", "given_name:-1"]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_a_listing_of_every_user_answers_what_a_search_matching_everyone_does(
+    users_api: httpx.Client, sort: str | None
+) -> None:
+    # A listing of every user takes its own way (the event loop, statements built once); a
+    # search whose q matches every user takes the search's. Both must agree page for page.
+    listing = {"sort": sort} if sort else {}
+    everyone = {**listing, "q": "_exists_:user_id"}
+    for page, per_page in [(0, 7), (3, 7), (0, 100), (9, 100)]:
+        paging = {"page": page, "per_page": per_page, "include_totals": "true"}
+        listed = users_api.get("/users", params={**listing, **paging})
+        searched = users_api.get("/users", params={**everyone, **paging})
+        assert listed.status_code == searched.status_code == 200, searched.text
+        assert ids(listed) == ids(searched), (sort, page, per_page)
+        assert listed.json()["total"] == searched.json()["total"] == 1000
+    fields = {"fields": "email,created_at", "include_fields": "true"}
+    assert users_api.get("/users", params={**listing, **fields}).json() == (
+        users_api.get("/users", params={**everyone, **fields}).json()
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "plain"),
+    [
+        ({}, True),
+        ({"sort": "email:-1"}, True),
+        ({"q": "  "}, True),
+        ({"sort": "updated_at:1"}, False),  # no index in that order: every user sorted
+        ({"q": "email:a*"}, False),
+        ({"connection": "Username-Password-Authentication"}, False),
+        ({"sort": "shoe:1"}, False),  # the search itself answers the error
+    ],
+)
+def test_which_searches_count_as_a_listing_of_every_user(
+    params: dict[str, str], plain: bool
+) -> None:
+    from userdesk.tenant.management.users.service import UserService
+
+    arguments = {"q": None, "connection": None, "sort": None, **params}
+    assert UserService.lists_plainly(**arguments) is plain
