@@ -10,11 +10,15 @@ two, where a trip to a worker thread and back through a busy loop costs a whole 
 loop each way (measured: 35 to 75 ms each under the 50-staff soak). Another writer's
 transaction is as short, so it waits for the lock up to ``SHORT_WAIT_MS`` (asleep in SQLite's
 busy handler); past that it does nothing at all and says so (``WriteLockTaken``), and the
-caller takes its usual way, which waits in a worker thread.
+caller takes it to a worker thread, where ``transaction_soon`` tries again the same way until
+it has the lock. (SQLite's own busy handler, which the other writes wait in, sleeps up to
+100 ms between tries: writers that try every few milliseconds take every free moment from
+such a waiter, which measured up to 2 s at the soak's p99.)
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -66,8 +70,25 @@ def transaction_now(sessions: sessionmaker[Session], work: Callable[[Session], T
             session.connection()  # BEGIN IMMEDIATE, before anything of ``work``
         except OperationalError as exc:
             if lock_taken(exc):
-                raise WriteLockTaken from None
+                raise WriteLockTaken from exc
             raise
         result = work(session)
         session.commit()
         return result
+
+
+def transaction_soon(
+    sessions: sessionmaker[Session],
+    work: Callable[[Session], T],
+    timeout_ms: int = BUSY_TIMEOUT_MS,
+) -> T:
+    """``transaction_now`` tried again until it has the lock, for a worker thread; after
+    ``timeout_ms`` the database's own "database is locked" error, as any write gets."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        try:
+            return transaction_now(sessions, work)
+        except WriteLockTaken as taken:
+            if time.monotonic() >= deadline:
+                assert isinstance(taken.__cause__, OperationalError)
+                raise taken.__cause__ from None

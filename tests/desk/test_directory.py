@@ -19,7 +19,9 @@ import pytest
 
 from tests.support.faultproxy import Fault, FaultProxy
 from tests.support.servers import RunningTenant, bind_loopback, start_tenant
+from tests.support.tokens import create_user_with_role
 from userdesk.desk.directory.client import ManagementClient
+from userdesk.desk.directory.roles import HOLDERS_REFRESH, HOLDERS_TTL, RolesApi
 from userdesk.desk.directory.tokens import ClientCredentials, TokenSource
 from userdesk.desk.directory.transport import AiohttpTransport, new_session
 from userdesk.desk.directory.users import UsersApi
@@ -207,3 +209,39 @@ def test_a_malformed_page_is_the_providers_failure(
     with pytest.raises(UpstreamFailed) as caught:
         run_with_client(tenant, read_page)
     assert caught.value.upstream_status == 200
+
+
+def test_holders_past_the_refresh_age_are_answered_at_once_and_read_again_meanwhile(
+    proxied: tuple[RunningTenant, FaultProxy], run_with_client: Run
+) -> None:
+    tenant, _proxy = proxied
+    api = tenant.config["api_audience"]
+    now = [1000.0]
+
+    async def call(client: ManagementClient) -> None:
+        roles = RolesApi(client, clock=lambda: now[0])
+        first = await roles.holders_of("manage:users", api)
+        # A new holder, given the Admin role behind the desk's back.
+        email = f"holder.{uuid4().hex[:8]}@userdesk.test"
+        newcomer = create_user_with_role(tenant, email, "Holder-pass-1", "Admin")
+        assert newcomer not in first
+
+        now[0] += HOLDERS_REFRESH - 1  # young: answered from memory, nothing read again
+        assert await roles.holders_of("manage:users", api) == first
+        await roles.refreshed()
+        assert await roles.holders_of("manage:users", api) == first
+
+        now[0] += 2  # past the refresh age, within the TTL: answered at once ...
+        assert await roles.holders_of("manage:users", api) == first
+        await roles.refreshed()  # ... and read again meanwhile
+        assert await roles.holders_of("manage:users", api) == first | {newcomer}
+
+        # Asked for fresh, or past the TTL, the holders are read before the answer.
+        other = create_user_with_role(tenant, f"x{email}", "Holder-pass-1", "Admin")
+        now[0] += 1
+        assert other in await roles.holders_of("manage:users", api, fresh=True)
+        last = create_user_with_role(tenant, f"y{email}", "Holder-pass-1", "Admin")
+        now[0] += HOLDERS_TTL
+        assert last in await roles.holders_of("manage:users", api)
+
+    run_with_client(tenant, call)

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy.orm import sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from userdesk import __version__
@@ -169,7 +168,7 @@ def create_app(
             actors = ActorEmails(directory)
             audit = AuditLog(
                 audit_db.make_sessions(engine),
-                sessionmaker(write_engine, expire_on_commit=False) if write_engine else None,
+                write_engine,
             )
             accounts = StaffAccounts(directory, **({"clock": clock} if clock else {}), news=news)
             app.state.desk = DeskContext(

@@ -15,7 +15,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from userdesk.sqlite_writes import WriteLockTaken, transaction_now
+from userdesk.sqlite_writes import WriteLockTaken, transaction_now, transaction_soon
 from userdesk.tenant.keys import KeyRing
 from userdesk.tenant.management.jobs.runner import JobRunner
 from userdesk.tenant.oidc.cors import WebOrigins
@@ -65,12 +65,14 @@ class TenantContext:
         three through the shared thread pool. Other writes still take ``write_turn``; the
         two meet only in SQLite's busy handler.
         """
-        if short and self.in_process_store:
-            try:
-                return transaction_now(self._short_write_sessions, work)
-            except WriteLockTaken:
-                pass  # another writer holds on: wait for the lock on the writer thread
         loop = asyncio.get_running_loop()
+        if short and self.in_process_store:
+            sessions = self._short_write_sessions
+            try:
+                return transaction_now(sessions, work)
+            except WriteLockTaken:
+                # Another writer holds on: try again, the same way, on the writer thread.
+                return await loop.run_in_executor(self.writer, transaction_soon, sessions, work)
         return await loop.run_in_executor(self.writer, self._transaction, work)
 
     def _transaction(self, work: Callable[[Session], T]) -> T:

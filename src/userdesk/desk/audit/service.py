@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,7 +22,7 @@ from userdesk.desk.audit.models import AuditEntry
 from userdesk.desk.audit.repository import AuditFilter, AuditRepository, is_redacted
 from userdesk.desk.auth import Staff
 from userdesk.desk.errors import DeskError, NotFound
-from userdesk.sqlite_writes import SHORT_WAIT, WriteLockTaken, transaction_now
+from userdesk.sqlite_writes import SHORT_WAIT, WriteLockTaken, transaction_now, transaction_soon
 
 T = TypeVar("T")
 
@@ -44,31 +45,28 @@ class AuditLog:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        write_sessions: sessionmaker[Session] | None = None,
+        write_engine: Engine | None = None,
     ) -> None:
         self._sessions = sessions
-        # With ``write_sessions`` (SQLite: audit_db.make_write_engine), each write transaction
+        # With ``write_engine`` (SQLite: audit_db.make_write_engine), each write transaction
         # runs whole at once, not one trip through the event loop per statement. An audit
         # write is one or two statements: when SQLite's write lock is free (or nearly) it runs
         # right on the event loop, a millisecond where a worker thread costs a turn of a busy
-        # loop each way (``sqlite_writes``); else in a worker thread, which waits for the
-        # lock. One write at a time per process: SQLite admits one writer anyway, and the
-        # next starts the moment the last commits, where writers racing for the database
-        # lock poll in SQLite's busy handler with sleeps up to 100 ms.
-        self._write_sessions = write_sessions
+        # loop each way; else in a worker thread, which tries again the same way until it has
+        # the lock (``sqlite_writes``). One write at a time per process: SQLite admits one
+        # writer anyway, and the next starts the moment the last commits.
         self._write_now = (
             None
-            if write_sessions is None
+            if write_engine is None
             else sessionmaker(
-                write_sessions.kw["bind"].execution_options(**{SHORT_WAIT: True}),
-                expire_on_commit=False,
+                write_engine.execution_options(**{SHORT_WAIT: True}), expire_on_commit=False
             )
         )
         self._writing = threading.Lock()
 
     async def _write(self, work: Callable[[Session], T]) -> T:
         """Run ``work`` in one committed write transaction."""
-        if self._write_sessions is None or self._write_now is None:
+        if self._write_now is None:
             async with self._sessions() as session, session.begin():
                 return await session.run_sync(work)
         if self._writing.acquire(blocking=False):
@@ -78,11 +76,11 @@ class AuditLog:
                 pass
             finally:
                 self._writing.release()
-        return await asyncio.to_thread(self._write_in_thread, self._write_sessions, work)
+        return await asyncio.to_thread(self._write_in_thread, self._write_now, work)
 
     def _write_in_thread(self, sessions: sessionmaker[Session], work: Callable[[Session], T]) -> T:
-        with self._writing, sessions() as session, session.begin():
-            return work(session)
+        with self._writing:
+            return transaction_soon(sessions, work)
 
     @asynccontextmanager
     async def write(
