@@ -15,6 +15,7 @@ from typing import Any
 from uuid import uuid4
 
 import httpx
+import msgspec
 import pytest
 
 from tests.support.faultproxy import Fault, FaultProxy
@@ -169,8 +170,8 @@ def test_a_page_read_from_bytes_is_the_page_read_through_directory_users(
     fresh, old = run_with_client(tenant, both)
     assert len(fresh.users) >= 3
     assert (fresh.total, fresh.total_is_capped) == (old.total, old.total_is_capped)
-    assert [u.model_dump() for u in fresh.users] == [
-        UserRead.from_directory(u).model_dump() for u in old.users
+    assert [msgspec.to_builtins(u) for u in fresh.users] == [
+        UserRead.from_directory(u).model_dump(mode="json", by_alias=True) for u in old.users
     ]
 
 
@@ -206,6 +207,18 @@ def test_a_malformed_page_is_the_providers_failure(
     tenant, proxy = proxied
     proxy.clear()
     proxy.inject("GET", r"/api/v2/users", provider_answer(body))
+    with pytest.raises(UpstreamFailed) as caught:
+        run_with_client(tenant, read_page)
+    assert caught.value.upstream_status == 200
+
+
+def test_a_page_that_is_not_json_is_the_providers_failure(
+    proxied: tuple[RunningTenant, FaultProxy], run_with_client: Run
+) -> None:
+    tenant, proxy = proxied
+    proxy.clear()
+    headers = (("content-type", "application/json"),)
+    proxy.inject("GET", r"/api/v2/users", Fault("status", 200, headers, b'{"users": [{"user_'))
     with pytest.raises(UpstreamFailed) as caught:
         run_with_client(tenant, read_page)
     assert caught.value.upstream_status == 200

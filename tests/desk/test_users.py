@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -32,6 +33,19 @@ def test_viewer_lists_users(desk: RunningDesk, staff_tokens: dict[str, str]) -> 
     first = body["users"][0]
     assert first["user_id"].startswith("auth0|")
     assert first["identities"][0]["provider"] == "auth0"
+
+
+def test_a_listed_user_is_written_as_the_users_own_answer_writes_it(
+    desk: RunningDesk, staff_tokens: dict[str, str]
+) -> None:
+    # The list is written by UserRead's msgspec twin, the user's own answer by FastAPI from
+    # UserRead itself: the same names (``isSocial``, the OpenAPI document's), nulls and dates.
+    with as_role(desk, staff_tokens, "Viewer") as client:
+        listed = client.get("/api/users", params={"per_page": 8}).json()["users"]
+        own = [client.get(f"/api/users/{quote(u['user_id'], safe='')}").json() for u in listed]
+    assert len(listed) == 8
+    assert listed == own
+    assert all("isSocial" in identity for user in listed for identity in user["identities"])
 
 
 def test_search_passes_q_through(desk: RunningDesk, staff_tokens: dict[str, str]) -> None:

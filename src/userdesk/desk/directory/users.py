@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
+import msgspec
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError
 
 from userdesk.desk.directory.client import ManagementClient
@@ -29,6 +30,7 @@ from userdesk.desk.errors import (
     UserExists,
     WeakPassword,
 )
+from userdesk.desk.rows import struct_of
 
 # Auth0 returns only the first 1000 results of any user search, however it is paged.
 SEARCH_CAP = 1000
@@ -144,52 +146,52 @@ class Block(BaseModel):
     connection: str | None = None
 
 
-RowT = TypeVar("RowT", bound=BaseModel)
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class Page(Generic[RowT]):
-    """A page of users as ``PageReader`` reads them (``UserPage``'s shape, any row model)."""
+class Page:
+    """A page of users as ``PageReader`` reads them: ``UserPage``'s shape, rows that are
+    msgspec twins of a pydantic model (``userdesk.desk.rows``)."""
 
-    users: list[RowT]
+    users: list[Any]
     total: int
     total_is_capped: bool
 
 
-class _Totals(BaseModel, Generic[RowT]):
-    """``GET /users?include_totals=true``'s envelope; ``start``, ``limit``... are not needed."""
+class PageReader:
+    """A ``GET /users`` answer read straight from its bytes into twins of ``row``.
 
-    model_config = ConfigDict(extra="ignore")
-
-    users: list[RowT] = Field(default_factory=list)
-    total: Annotated[int, Field(ge=0, strict=True)] | None = None
-
-
-class PageReader(Generic[RowT]):
-    """A ``GET /users`` answer validated straight from its bytes into ``row`` models.
-
-    For pages that are only shown: pydantic reads the JSON itself, in one pass, with no
-    dictionaries or ``DirectoryUser`` in between (``search`` builds those, with ``raw``, for
-    callers that keep the provider's own fields). Same rules as ``search``: the bare array
-    of a provider that ignores ``include_totals`` is a page too, and a malformed answer is
-    the provider's failure.
+    For pages that are only shown: msgspec reads the JSON itself, in one pass, checking each
+    user as ``row`` would, with no dictionaries or ``DirectoryUser`` in between (``search``
+    builds those, with ``raw``, for callers that keep the provider's own fields). Same rules
+    as ``search``: the bare array of a provider that ignores ``include_totals`` is a page
+    too, and a malformed answer is the provider's failure.
     """
 
-    def __init__(self, row: type[RowT]) -> None:
-        self._envelope = TypeAdapter(_Totals[row])  # type: ignore[valid-type]
-        self._bare = TypeAdapter(list[row])  # type: ignore[valid-type]
+    def __init__(self, row: type[BaseModel]) -> None:
+        self.row = struct_of(row)
+        # ``GET /users?include_totals=true``'s envelope; ``start``, ``limit``... are not needed.
+        envelope = msgspec.defstruct(
+            f"{row.__name__}Totals",
+            [
+                ("users", list[self.row], msgspec.field(default_factory=list)),  # type: ignore[name-defined]
+                ("total", Annotated[int, msgspec.Meta(ge=0)] | None, None),
+            ],
+        )
+        self._envelope: msgspec.json.Decoder[Any] = msgspec.json.Decoder(envelope, strict=False)
+        self._bare = msgspec.json.Decoder(list[self.row], strict=False)  # type: ignore[name-defined]
 
-    def read(self, body: bytes, page: int, per_page: int) -> Page[RowT]:
+    def read(self, body: bytes, page: int, per_page: int) -> Page:
         try:
             if body.lstrip()[:1] == b"[":
-                users: list[RowT] = self._bare.validate_json(body)
+                users: list[Any] = self._bare.decode(body)
                 total = page * per_page + len(users)
             else:
-                envelope: _Totals[RowT] = self._envelope.validate_json(body)
+                envelope = self._envelope.decode(body)
                 users = envelope.users
                 total = len(users) if envelope.total is None else envelope.total
-        except ValidationError as exc:
+        except msgspec.DecodeError as exc:  # not JSON, or not a page (ValidationError)
             raise _malformed("GET /users") from exc
         return Page(users=users, total=total, total_is_capped=total >= SEARCH_CAP)
 
@@ -227,13 +229,13 @@ class UsersApi:
 
     async def search_as(
         self,
-        reader: PageReader[RowT],
+        reader: PageReader,
         *,
         q: str | None,
         page: int,
         per_page: int,
         sort: str | None,
-    ) -> Page[RowT]:
+    ) -> Page:
         """``search``, each user read straight from the answer's JSON as ``reader``'s rows."""
         body = await self._search(self._client.get_bytes, q, page, per_page, sort)
         return reader.read(body, page, per_page)

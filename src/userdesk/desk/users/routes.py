@@ -10,7 +10,9 @@ from userdesk.desk.auth import RequirePermission, Staff
 from userdesk.desk.context import RequestId
 from userdesk.desk.directory.users import NewUser, UserChanges
 from userdesk.desk.errors import UPSTREAM_ERRORS, BadQuery, ErrorRead
+from userdesk.desk.rows import ENCODER
 from userdesk.desk.users.schemas import (
+    USER_LIST_ROW,
     USER_PAGE,
     BlockList,
     BlockRead,
@@ -67,17 +69,17 @@ async def list_users(
     ] = None,
 ) -> Response:
     found = await users.search_as(USER_PAGE, q, page, per_page, sort)
-    # The users were validated as UserRead once, from the provider's JSON: the envelope is
-    # built without validating them again, and serialized once by pydantic's serializer
-    # (returned as a model, FastAPI would validate it against response_model once more).
-    answer = UserList.model_construct(
+    # The users were read once from the provider's JSON into UserRead's msgspec twin, and the
+    # answer is written once from UserList's (returned as a model, FastAPI would validate it
+    # against response_model once more, then serialize it).
+    answer = USER_LIST_ROW(
         users=found.users,
         total=found.total,
         total_is_capped=found.total_is_capped,
         page=page,
         per_page=per_page,
     )
-    return Response(answer.model_dump_json(), media_type="application/json")
+    return Response(ENCODER.encode(answer), media_type="application/json")
 
 
 @router.get(

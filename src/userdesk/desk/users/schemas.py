@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from userdesk.desk.directory.users import DirectoryUser, PageReader
+from userdesk.desk.rows import struct_of
 
 
 class IdentityRead(BaseModel):
@@ -51,7 +52,7 @@ class UserRead(BaseModel):
         return cls.model_validate(user.raw)
 
 
-# A page of users read from the provider's answer straight into UserRead (list_users).
+# A page of users read from the provider's answer straight into UserRead's twin (list_users).
 USER_PAGE = PageReader(UserRead)
 
 
@@ -63,6 +64,10 @@ class UserList(BaseModel):
     total_is_capped: bool = False
     page: int
     per_page: int
+
+
+# UserList's twin: the list answer written by msgspec, as FastAPI would write UserList.
+USER_LIST_ROW = struct_of(UserList)
 
 
 class UserCreate(BaseModel):

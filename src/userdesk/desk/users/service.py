@@ -16,7 +16,6 @@ from userdesk.desk.directory.users import (
     NewUser,
     Page,
     PageReader,
-    RowT,
     UserChanges,
     UserNotFound,
     UserPage,
@@ -52,8 +51,8 @@ class UserService:
         return await self._users.search(q=q, page=page - 1, per_page=per_page, sort=sort)
 
     async def search_as(
-        self, reader: PageReader[RowT], q: str | None, page: int, per_page: int, sort: str | None
-    ) -> Page[RowT]:
+        self, reader: PageReader, q: str | None, page: int, per_page: int, sort: str | None
+    ) -> Page:
         """``search`` for a page that is only shown, its users read as ``reader``'s rows."""
         _within_cap(page, per_page)
         return await self._users.search_as(reader, q=q, page=page - 1, per_page=per_page, sort=sort)
