@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    DateTime,
     Integer,
     Row,
     String,
@@ -24,7 +23,6 @@ from sqlalchemy import (
     false,
     func,
     insert,
-    literal,
     null,
     or_,
     select,
@@ -133,12 +131,6 @@ class UserQuery:
     q: str | None = None
     connection: str | None = None
     sort: tuple[str, bool] | None = None
-
-
-def _sort_key(match: tuple[int, Any]) -> tuple[Any, ...]:
-    # SQLite's order: NULL before any value, then the value, then the pk.
-    pk, value = match
-    return (False, pk) if value is None else (True, value, pk)
 
 
 class _Deadline:
@@ -282,8 +274,7 @@ class UserRepository(Repository[User]):
         # no index gives (``pk + 0``, ``ifnull(key, NULL)``), so that its index finds them.
         total = self._count(condition, cap, in_pk_order=scans)
         if total < cap:
-            ordered = sorted(self._probe(condition, key), key=_sort_key, reverse=descending)
-            pks = [pk for pk, _key in ordered[start : start + limit]]
+            pks = self._sorted_here(condition, key, descending, start, limit, nulls_low)
         elif key is None:
             in_order = select(User.pk).where(condition).order_by(*order)
             walked = self._bounded(in_order.offset(start).limit(limit), scans) if limit else []
@@ -308,18 +299,32 @@ class UserRepository(Repository[User]):
             condition = by_connection if condition is None else condition & by_connection
         return condition
 
-    def _probe(
-        self, condition: ColumnElement[bool], key: ColumnElement[Any] | None
-    ) -> list[tuple[int, Any]]:
-        """Every match as (pk, sort key); for searches that match fewer than the cap."""
-        if key is None:
-            key = literal(None)
-        elif isinstance(key.type, DateTime):
-            # Compared as stored (SQLite's text sorts as the dates do): parsing a thousand
-            # dates into datetime objects would cost more than the query.
-            key = type_coerce(key, String)
-        rows = self._read(select(User.pk, key).where(condition)).all()
-        return [(int(row[0]), row[1]) for row in rows]
+    def _sorted_here(
+        self,
+        condition: ColumnElement[bool],
+        key: ColumnElement[Any] | None,
+        descending: bool,
+        start: int,
+        limit: int,
+        nulls_low: bool,
+    ) -> list[int]:
+        """The page's pks among fewer matches than the cap: found by the index that filters,
+        sorted by the database, only the page read out. ``coalesce(key, NULL)`` and ``pk + 0``
+        sort as the key and the pk do, but no index gives their order, so the planner cannot
+        prefer walking the table or an index in that order over finding the few matches.
+
+        Only the page's rows cross into Python: SQLite releases the GIL for every row it
+        steps through, and under load each release is a switch to the event loop and back,
+        which cost more than the whole search when every match was read to be sorted here.
+        """
+        if not limit:
+            return []
+        order = (
+            [] if key is None else [_direction(func.coalesce(key, null()), descending, nulls_low)]
+        )
+        order.append(_direction(User.pk.expression, descending))
+        query = select(User.pk).where(condition).order_by(*order).offset(start).limit(limit)
+        return self._read(query).scalars().all()
 
     def _by_pks(self, read: list[Any], pks: Sequence[int]) -> list[Row[Any]]:
         query = select(*read).where(User.pk.in_(pks))
