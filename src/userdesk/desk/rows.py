@@ -9,7 +9,9 @@ The pydantic models stay the contract: they make the OpenAPI document, and every
 answers with them. ``struct_of`` derives from such a model a msgspec ``Struct`` with the same
 fields, types, defaults and JSON names, so the twin cannot drift from its model. A model
 whose rules a ``Struct`` cannot carry (constraints, validators, serializers, extra fields
-kept) is refused rather than mirrored loosely.
+kept) is refused rather than mirrored loosely. One leniency is not carried: a field with an
+alias is read under the alias only (``isSocial``, as Auth0 writes it), where a model with
+``populate_by_name`` also takes its Python name.
 """
 
 from __future__ import annotations
