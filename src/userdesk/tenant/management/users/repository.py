@@ -204,9 +204,22 @@ class UserRepository(Repository[User]):
             query = query.where(User.pk != except_pk)
         return self.session.scalar(query.limit(1)) is not None
 
-    def delete_by_user_id(self, user_id: str) -> int:
-        result = self.session.execute(delete(User).where(User.user_id == user_id))
-        return int(getattr(result, "rowcount", 0) or 0)
+    def delete_by_user_id(
+        self, user_id: str
+    ) -> Row[str | None, str | None, str | None, str] | None:
+        """Deletes the user, in one statement; what the deletion's log entry names of them
+        (``email``, ``username``, ``name``, ``connection``), or None if there was no such user.
+
+        ``RETURNING`` (SQLite 3.35 and later, PostgreSQL): loading the whole user first, only to
+        name it in the log, cost more than the delete itself.
+        """
+        statement = (
+            delete(User)
+            .where(User.user_id == user_id)
+            .returning(User.email, User.username, User.name, User.connection)
+            .execution_options(synchronize_session=False)
+        )
+        return self.session.execute(statement).first()
 
     def last_pk(self) -> int:
         return int(self.session.scalar(select(func.max(User.pk))) or 0)

@@ -217,18 +217,16 @@ class UserService:
         self.calls.record(call, "Delete a User", 204, user_id)
 
     def _delete(self, user_id: str, client_id: str) -> None:
-        user = self.users.by_user_id(user_id)
-        if user is None:
-            return  # Deleting twice is not an error at Auth0.
-        user_name = user.email or user.username or user.name
-        connection = user.connection
-        if not self.users.delete_by_user_id(user.user_id):
-            return  # A racing request deleted it first and logged the deletion.
+        deleted = self.users.delete_by_user_id(user_id)
+        if deleted is None:
+            # Deleting twice is not an error at Auth0 (nor losing a race to another delete,
+            # which logged the deletion).
+            return
         self.logs.record(
             "du",
             user_id=user_id,
-            user_name=user_name,
-            connection=connection,
+            user_name=deleted.email or deleted.username or deleted.name,
+            connection=deleted.connection,
             client_id=client_id,
         )
 
