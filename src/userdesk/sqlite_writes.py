@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -53,6 +54,13 @@ def begin_immediate(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     finally:
         connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def short_write_sessions(engine: Engine) -> sessionmaker[Session]:
+    """Sessions of ``engine`` (whose ``begin`` event is ``begin_immediate``) that begin only if
+    the write lock comes free within ``SHORT_WAIT_MS``: the sessions ``transaction_now`` and
+    ``transaction_soon`` take."""
+    return sessionmaker(engine.execution_options(**{SHORT_WAIT: True}), expire_on_commit=False)
 
 
 def lock_taken(exc: OperationalError) -> bool:

@@ -62,12 +62,6 @@ def struct_of(model: type[BaseModel]) -> type[msgspec.Struct]:
     )
 
 
-def decoder(model: type[BaseModel]) -> msgspec.json.Decoder[Any]:
-    """Reads JSON bytes into ``struct_of(model)``, with pydantic's default ("lax") leniency:
-    ``"5"`` is read as 5 and ``"true"`` as true, as ``model`` would read them."""
-    return msgspec.json.Decoder(struct_of(model), strict=False)
-
-
 def _refuse_what_a_struct_cannot_carry(model: type[BaseModel]) -> None:
     decorators = model.__pydantic_decorators__
     rules = (

@@ -15,13 +15,18 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from userdesk.sqlite_writes import WriteLockTaken, transaction_now, transaction_soon
+from userdesk.sqlite_writes import (
+    WriteLockTaken,
+    short_write_sessions,
+    transaction_now,
+    transaction_soon,
+)
 from userdesk.tenant.keys import KeyRing
 from userdesk.tenant.management.jobs.runner import JobRunner
 from userdesk.tenant.oidc.cors import WebOrigins
 from userdesk.tenant.settings import TenantSettings
 from userdesk.tenant.shared import TenantShared
-from userdesk.tenant.store.db import make_read_sessionmaker, make_short_write_sessionmaker
+from userdesk.tenant.store.db import make_read_sessionmaker
 
 T = TypeVar("T")
 
@@ -81,7 +86,7 @@ class TenantContext:
 
     @cached_property
     def _short_write_sessions(self) -> sessionmaker[Session]:
-        return make_short_write_sessionmaker(self.engine)
+        return short_write_sessions(self.engine)
 
     @cached_property
     def in_process_store(self) -> bool:

@@ -22,7 +22,12 @@ from userdesk.desk.audit.models import AuditEntry
 from userdesk.desk.audit.repository import AuditFilter, AuditRepository, is_redacted
 from userdesk.desk.auth import Staff
 from userdesk.desk.errors import DeskError, NotFound
-from userdesk.sqlite_writes import SHORT_WAIT, WriteLockTaken, transaction_now, transaction_soon
+from userdesk.sqlite_writes import (
+    WriteLockTaken,
+    short_write_sessions,
+    transaction_now,
+    transaction_soon,
+)
 
 T = TypeVar("T")
 
@@ -55,13 +60,7 @@ class AuditLog:
         # loop each way; else in a worker thread, which tries again the same way until it has
         # the lock (``sqlite_writes``). One write at a time per process: SQLite admits one
         # writer anyway, and the next starts the moment the last commits.
-        self._write_now = (
-            None
-            if write_engine is None
-            else sessionmaker(
-                write_engine.execution_options(**{SHORT_WAIT: True}), expire_on_commit=False
-            )
-        )
+        self._write_now = None if write_engine is None else short_write_sessions(write_engine)
         self._writing = threading.Lock()
 
     async def _write(self, work: Callable[[Session], T]) -> T:

@@ -179,6 +179,7 @@ class PageReader:
                 ("total", Annotated[int, msgspec.Meta(ge=0)] | None, None),
             ],
         )
+        # strict=False: as lenient as pydantic's default ("lax") mode, "5" read as 5.
         self._envelope: msgspec.json.Decoder[Any] = msgspec.json.Decoder(envelope, strict=False)
         self._bare = msgspec.json.Decoder(list[self.row], strict=False)  # type: ignore[name-defined]
 

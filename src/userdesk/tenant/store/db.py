@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from userdesk.locks import exclusive
 from userdesk.private_files import prepare_sqlite, tighten_sqlite
-from userdesk.sqlite_writes import BUSY_TIMEOUT_MS, SHORT_WAIT, begin_immediate
+from userdesk.sqlite_writes import BUSY_TIMEOUT_MS, begin_immediate
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -143,12 +143,6 @@ def migrate(engine: Engine, data_dir: Path | None = None) -> None:
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
-
-
-def make_short_write_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """Write sessions that begin only if SQLite's write lock comes free at once or nearly
-    (``sqlite_writes.transaction_now``)."""
-    return sessionmaker(engine.execution_options(**{SHORT_WAIT: True}), expire_on_commit=False)
 
 
 def make_read_sessionmaker(engine: Engine) -> sessionmaker[Session]:

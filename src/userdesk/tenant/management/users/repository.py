@@ -103,6 +103,16 @@ def _order(key: Any, descending: bool, nulls_low: bool) -> list[Any]:
     return order
 
 
+def _unindexed(key: Any, descending: bool, nulls_low: bool) -> list[Any]:
+    """``_order``, in a form no index gives: ``coalesce(key, NULL)`` and ``pk + 0`` sort as the
+    key and the pk do, so the planner finds the matches by the index that filters and sorts
+    them, rather than walking the table or an index in that order past users that do not
+    match."""
+    order = [] if key is None else [_direction(func.coalesce(key, null()), descending, nulls_low)]
+    order.append(_direction(User.pk + 0, descending))
+    return order
+
+
 # The count of a listing of every user, up to the cap.
 _COUNT_ALL = select(func.count()).select_from(
     select(User.pk).limit(bindparam("cap", type_=Integer)).subquery()
@@ -280,26 +290,29 @@ class UserRepository(Repository[User]):
             return self._by_pks(read, pks[start : start + limit]), total
         # Counting stops at the cap (a count that scans reads the table in pk order: the
         # metadata index, probed for each user, is then read in its own order too). Under
-        # the cap the matches are few: read them all with their sort keys and cut the page
-        # here. At the cap, read the page's pks in order, bounded: along the sort order's
-        # index, or the table in pk order (which SQLite may prefer to an index that would
-        # find the matches, then sort them); past the budget, the planner's way in an order
-        # no index gives (``pk + 0``, ``ifnull(key, NULL)``), so that its index finds them.
+        # the cap the matches are few: the database sorts them in an order no index gives
+        # (``_unindexed``). At the cap, read the page's pks in order, bounded: along the sort
+        # order's index, or the table in pk order (which SQLite may prefer to an index that
+        # would find the matches, then sort them); past the budget, the planner's way in an
+        # order no index gives, so that its index finds them.
         total = self._count(condition, cap, in_pk_order=scans)
         if total < cap:
-            pks = self._sorted_here(condition, key, descending, start, limit, nulls_low)
+            # Few matches: found by the index that filters, sorted by the database, and only
+            # the page's pks read out. (Read all to be sorted here, every row crossed into
+            # Python: SQLite hands the GIL back at each row it steps through, and under load
+            # each was a switch to another thread and back, costing more than the search.)
+            pks = self._pks(condition, _unindexed(key, descending, nulls_low), start, limit)
         elif key is None:
             in_order = select(User.pk).where(condition).order_by(*order)
             walked = self._bounded(in_order.offset(start).limit(limit), scans) if limit else []
-            pks = self._pks(condition, [User.pk + 0], start, limit) if walked is None else walked
+            fallback = _unindexed(None, descending, nulls_low)
+            pks = self._pks(condition, fallback, start, limit) if walked is None else walked
         elif query.sort is None or query.sort[0] not in USER_SORT_INDEXED:
             pks = self._pks(condition, order, start, limit)
         else:
             walked = self._walk(condition, order, start, limit, scans)
             if walked is None and self._on_sqlite():
-                # ifnull(key, NULL) sorts as the key does, but no index gives that order.
-                by = func.ifnull(key, null())
-                order = [_direction(by, descending), _direction(User.pk.expression, descending)]
+                order = _unindexed(key, descending, nulls_low)
             pks = self._pks(condition, order, start, limit) if walked is None else walked
         return self._by_pks(read, pks), total if with_total else None
 
@@ -311,33 +324,6 @@ class UserRepository(Repository[User]):
             by_connection = User.connection == query.connection
             condition = by_connection if condition is None else condition & by_connection
         return condition
-
-    def _sorted_here(
-        self,
-        condition: ColumnElement[bool],
-        key: ColumnElement[Any] | None,
-        descending: bool,
-        start: int,
-        limit: int,
-        nulls_low: bool,
-    ) -> list[int]:
-        """The page's pks among fewer matches than the cap: found by the index that filters,
-        sorted by the database, only the page read out. ``coalesce(key, NULL)`` and ``pk + 0``
-        sort as the key and the pk do, but no index gives their order, so the planner cannot
-        prefer walking the table or an index in that order over finding the few matches.
-
-        Only the page's rows cross into Python: SQLite releases the GIL for every row it
-        steps through, and under load each release is a switch to the event loop and back,
-        which cost more than the whole search when every match was read to be sorted here.
-        """
-        if not limit:
-            return []
-        order = (
-            [] if key is None else [_direction(func.coalesce(key, null()), descending, nulls_low)]
-        )
-        order.append(_direction(User.pk.expression, descending))
-        query = select(User.pk).where(condition).order_by(*order).offset(start).limit(limit)
-        return self._read(query).scalars().all()
 
     def _by_pks(self, read: list[Any], pks: Sequence[int]) -> list[Row[Any]]:
         query = select(*read).where(User.pk.in_(pks))
